@@ -1,0 +1,337 @@
+"""The estimator layer shared by both estimators.
+
+Reads top to bottom as a fit does: validate parameters and data, resolve the
+device and the randomness, build the batched network, run the solver, keep the
+best restart, store the fitted ``*_`` attributes. Nothing here touches torch
+tensors; :mod:`skorchlite._network` and :mod:`skorchlite._solvers` do.
+"""
+
+import copy
+import functools
+import warnings
+from abc import ABC, abstractmethod
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_array, check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._device import prediction_device, resolve_device, thread_limits
+from ._network import BatchedMLP, glorot_uniform, to_numpy, to_tensor, torch_dtype
+from ._params import MLP_CONSTRAINTS, validate_params
+from ._solvers import SOLVERS, Data, TrainingState
+
+_STOCHASTIC_SOLVERS = ("adam", "sgd")
+
+# Rows per chunk at prediction: about 64 MiB of float64 activations in the
+# widest layer, at least 1024 rows.
+_CHUNK_BYTES = 64 * 2**20
+
+
+def restore_on_error(method):
+    """Leave the estimator exactly as it was if ``method`` raises.
+
+    ``fit`` and ``partial_fit`` set attributes as they go (scikit-learn's
+    ``validate_data`` sets ``n_features_in_`` first of all); on any error the
+    previous ``__dict__`` comes back, so there is never a half-fitted model.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        snapshot = dict(self.__dict__)
+        try:
+            return method(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(snapshot)
+            raise
+
+    return wrapper
+
+
+def check_sample_weight(sample_weight, n_samples, dtype):
+    """Validated sample weights as a float array of shape (n_samples,), or None."""
+    if sample_weight is None:
+        return None
+    if np.isscalar(sample_weight):
+        sample_weight = np.full(n_samples, sample_weight)
+    sample_weight = check_array(sample_weight, ensure_2d=False, dtype=dtype,
+                                input_name="sample_weight", copy=True)
+    if sample_weight.ndim != 1:
+        raise ValueError(
+            f"sample_weight must be 1D array or scalar; got an array of shape "
+            f"{sample_weight.shape}.")
+    if sample_weight.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight.shape == {sample_weight.shape}, expected "
+            f"{(n_samples,)}: one weight per row of X.")
+    if (sample_weight < 0).any():
+        raise ValueError("sample_weight must be non-negative; got negative weights.")
+    if not sample_weight.sum() > 0:
+        raise ValueError("sample_weight must have a positive sum; got all zeros.")
+    return sample_weight
+
+
+class BaseSigmoidMLP(BaseEstimator, ABC):
+    """Shared implementation of :class:`SigmoidMLPRegressor` and
+    :class:`SigmoidMLPClassifier`. Not for direct use."""
+
+    _parameter_constraints: dict = dict(MLP_CONSTRAINTS)
+
+    @abstractmethod
+    def __init__(self, hidden_layer_sizes, *, activation, solver, alpha, batch_size,
+                 learning_rate, learning_rate_init, power_t, max_iter, shuffle,
+                 random_state, tol, verbose, warm_start, momentum,
+                 nesterovs_momentum, early_stopping, validation_fraction, beta_1,
+                 beta_2, epsilon, n_iter_no_change, max_fun, n_restarts, device):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.n_restarts = n_restarts
+        self.device = device
+
+    # -- what the two estimators define ---------------------------------------
+
+    @abstractmethod
+    def _validate_input(self, X, y, incremental, reset):
+        """Validated X and the 2-D float training target Y."""
+
+    @abstractmethod
+    def _output_setup(self, Y):
+        """(out_activation_, training loss name, validation score name)."""
+
+    # -- fitting --------------------------------------------------------------
+
+    @restore_on_error
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and target(s) y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values (class labels in classification, real numbers
+            in regression).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights; None weighs every sample equally.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _check_solver(self):
+        if self.solver not in _STOCHASTIC_SOLVERS:
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers "
+                f"('adam', 'sgd'); solver={self.solver!r} is not stochastic.")
+        return True
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        return [int(sizes)] if np.isscalar(sizes) else [int(s) for s in sizes]
+
+    def _fit(self, X, y, sample_weight, incremental):
+        validate_params(self)
+        first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
+        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        stochastic = self.solver in _STOCHASTIC_SOLVERS
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True; "
+                             "use fit, or set early_stopping=False.")
+        X = X.toarray() if sp.issparse(X) else X
+        layer_units = [X.shape[1], *self._hidden_sizes(), Y.shape[1]]
+        random_state = check_random_state(self.random_state)
+        device = resolve_device(self.device)
+        dtype = X.dtype if stochastic else np.dtype(np.float64)
+
+        if first_pass:
+            coefs, intercepts = glorot_uniform(
+                random_state, layer_units, self.n_restarts, self.activation, dtype)
+            out_activation, loss, score = self._output_setup(Y)
+            state = TrainingState(self.n_restarts, self.early_stopping)
+        else:
+            coefs, intercepts = self._continued_weights(layer_units)
+            out_activation, loss, score = self._output_setup(Y)
+            state = copy.deepcopy(self._training_state)
+            if state.early_stopping != self.early_stopping:
+                state = TrainingState(self.n_restarts, self.early_stopping)
+
+        data = self._training_data(X, Y, sample_weight, random_state, stochastic)
+        options = self._solver_options(data.X.shape[0], score)
+        net = BatchedMLP(coefs, intercepts, self.activation, out_activation, loss,
+                         device, torch_dtype(dtype))
+        rows_per_step = options["batch_size"] if stochastic else data.X.shape[0]
+        restarts_per_step = self.n_restarts if stochastic else 1
+        work = rows_per_step * restarts_per_step * sum(
+            a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+        with thread_limits(device, work):
+            result = SOLVERS[self.solver](net, data, options, state, random_state,
+                                          incremental)
+
+        best = self._best_restart(result, state, stochastic)
+        if not all(np.isfinite(p[best]).all() for p in result.coefs + result.intercepts):
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data "
+                "may contain large values and need to be preprocessed (e.g. "
+                "with StandardScaler), or learning_rate_init may be too high.")
+
+        self._store(result, state, best, layer_units, out_activation, device, stochastic)
+        self._warn_convergence(result, best, stochastic, incremental)
+        return self
+
+    def _continued_weights(self, layer_units):
+        """The stored restarts, checked against the current parameters."""
+        coefs = self._restart_coefs
+        shapes = [c.shape[1:] for c in coefs]
+        expected = list(zip(layer_units[:-1], layer_units[1:]))
+        if shapes != expected or coefs[0].shape[0] != self.n_restarts:
+            raise ValueError(
+                "warm_start and partial_fit continue the previous fit, which had "
+                f"{coefs[0].shape[0]} restart(s) of layer shapes {shapes}; the "
+                f"current parameters ask for {self.n_restarts} of {expected}. "
+                "Set warm_start=False (or call fit) to start afresh.")
+        return coefs, self._restart_intercepts
+
+    def _training_data(self, X, Y, sample_weight, random_state, stochastic):
+        """Split off the validation set for early stopping, as scikit-learn does."""
+        if not (self.early_stopping and stochastic):
+            return Data(X, Y, sample_weight)
+        stratify = Y if (self._is_classifier() and Y.shape[1] == 1) else None
+        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
+        split = train_test_split(*arrays, random_state=random_state,
+                                 test_size=self.validation_fraction, stratify=stratify)
+        X_train, X_val, Y_train, Y_val = split[:4]
+        sw_train, sw_val = (None, None) if sample_weight is None else split[4:]
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset.")
+        return Data(X_train, Y_train, sw_train, X_val, Y_val, sw_val)
+
+    def _solver_options(self, n_samples, score):
+        options = {name: getattr(self, name) for name in (
+            "solver", "alpha", "learning_rate", "learning_rate_init", "power_t",
+            "max_iter", "shuffle", "tol", "verbose", "momentum",
+            "nesterovs_momentum", "beta_1", "beta_2", "epsilon",
+            "n_iter_no_change", "max_fun")}
+        if self.batch_size == "auto":
+            batch_size = min(200, n_samples)
+        else:
+            if self.batch_size > n_samples:
+                warnings.warn("Got `batch_size` less than 1 or larger than "
+                              "sample size. It is going to be clipped")
+            batch_size = int(np.clip(self.batch_size, 1, n_samples))
+        options.update(batch_size=batch_size, score=score)
+        return options
+
+    def _best_restart(self, result, state, stochastic):
+        if self.early_stopping and stochastic:
+            scores = np.where(np.isnan(state.best_validation_score), -np.inf,
+                              state.best_validation_score)
+            return int(np.argmax(scores))
+        return int(np.argmin(np.where(np.isfinite(result.losses), result.losses, np.inf)))
+
+    def _store(self, result, state, best, layer_units, out_activation, device, stochastic):
+        self.coefs_ = [c[best].copy() for c in result.coefs]
+        self.intercepts_ = [b[best].copy() for b in result.intercepts]
+        self.n_iter_ = int(result.n_iter[best])
+        self.loss_ = float(result.losses[best])
+        self.restart_losses_ = result.losses.astype(np.float64)
+        self.best_restart_ = best
+        self.loss_curve_ = list(state.loss_curves[best])
+        early = self.early_stopping and stochastic
+        if early:
+            self.best_loss_ = None
+            self.validation_scores_ = list(state.validation_scores[best])
+            self.best_validation_score_ = float(state.best_validation_score[best])
+        else:
+            self.best_loss_ = (float(state.best_loss[best]) if stochastic
+                               else float(min(self.loss_curve_, default=self.loss_)))
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+        self.t_ = int(state.t) if stochastic else 0
+        self.n_layers_ = len(layer_units)
+        self.n_outputs_ = layer_units[-1]
+        self.out_activation_ = out_activation
+        self.device_ = device
+        self._restart_coefs = result.coefs
+        self._restart_intercepts = result.intercepts
+        self._training_state = state
+        self._stop_messages = result.messages
+
+    def _warn_convergence(self, result, best, stochastic, incremental):
+        if result.converged[best] or incremental:
+            return
+        if stochastic and result.n_iter[best] == self.max_iter:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning)
+        elif not stochastic:
+            warnings.warn(
+                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
+                f"({result.messages[best]}). Increase max_iter (now "
+                f"{self.max_iter}) or max_fun (now {self.max_fun}), or scale the "
+                "data, e.g. with sklearn.preprocessing.StandardScaler.",
+                ConvergenceWarning)
+
+    def _is_classifier(self):
+        return self.__sklearn_tags__().estimator_type == "classifier"
+
+    # -- prediction -----------------------------------------------------------
+
+    def _forward(self, X):
+        """Output-layer activations of the kept network, shape (n, n_outputs)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"],
+                          dtype=(np.float64, np.float32), reset=False)
+        device = prediction_device(self.device_)
+        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+        net = BatchedMLP([c[None] for c in self.coefs_],
+                         [b[None] for b in self.intercepts_], self.activation,
+                         self.out_activation_, None, device, torch_dtype(dtype))
+        widest = max(X.shape[1], *(c.shape[1] for c in self.coefs_))
+        chunk = max(1024, _CHUNK_BYTES // (8 * widest))
+        out = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
+        work = min(chunk, X.shape[0]) * sum(c.size for c in self.coefs_)
+        with thread_limits(device, work):
+            for start in range(0, X.shape[0], chunk):
+                rows = X[start:start + chunk]
+                rows = rows.toarray() if sp.issparse(rows) else rows
+                out[start:start + chunk] = to_numpy(
+                    net.predict(to_tensor(rows, device, net.dtype))[0])
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+

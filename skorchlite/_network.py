@@ -1,0 +1,343 @@
+"""Batched multilayer perceptrons in torch.
+
+One :class:`BatchedMLP` holds ``R`` networks of the same architecture (the
+restarts of one fit). Every parameter of every restart lives in one flat
+``(R, P)`` tensor; the weight matrices ``(R, fan_in, fan_out)`` and biases
+``(R, 1, fan_out)`` are views into it, so optimizers update all parameters of
+all restarts with a handful of tensor operations.
+
+The backward pass is derived by hand: the architecture is fixed (dense layers,
+one elementwise activation, an output link that is canonical for its loss), so
+``d loss / d z`` of the output layer is ``prediction - target`` and the rest is
+the chain rule through ``baddbmm``. This is several times cheaper than
+autograd on the small networks skorchlite is built for.
+
+This module knows nothing of scikit-learn: numpy arrays cross into torch in
+:func:`to_tensor` and leave in :func:`to_numpy`, nowhere else.
+"""
+
+import copy
+import math
+
+import numpy as np
+import torch
+
+# ---------------------------------------------------------------------------
+# The numpy/torch boundary
+# ---------------------------------------------------------------------------
+
+
+def to_tensor(array, device, dtype=None):
+    """Move a numpy array to ``device`` as a tensor (zero-copy where possible)."""
+    array = np.asarray(array)
+    if not array.flags.writeable or not array.flags.c_contiguous:
+        # torch refuses to share read-only memory (memmaps, broadcast views).
+        array = np.ascontiguousarray(array).copy()
+    tensor = torch.from_numpy(array)
+    return tensor.to(device=device, dtype=dtype or tensor.dtype)
+
+
+def torch_dtype(dtype):
+    """The torch dtype of a numpy float dtype (float32 or float64)."""
+    return {np.dtype(np.float32): torch.float32,
+            np.dtype(np.float64): torch.float64}[np.dtype(dtype)]
+
+
+def to_numpy(tensor):
+    """Copy a tensor to a numpy array on the host."""
+    return tensor.detach().cpu().numpy()
+
+
+# ---------------------------------------------------------------------------
+# Registries: hidden activations, their derivatives, output links, losses
+# ---------------------------------------------------------------------------
+
+
+def _identity(z):
+    return z
+
+
+HIDDEN_ACTIVATIONS = {
+    "logistic": torch.sigmoid_,
+    "tanh": torch.tanh_,
+    "relu": torch.relu_,
+    "identity": _identity,
+}
+
+
+def _identity_backward(delta, activation):
+    return delta
+
+
+def _relu_backward(delta, activation):
+    return torch.ops.aten.threshold_backward(delta, activation, 0)
+
+
+# Each maps (d loss / d activation, activation) to d loss / d pre-activation.
+ACTIVATION_BACKWARD = {
+    "logistic": torch.ops.aten.sigmoid_backward,
+    "tanh": torch.ops.aten.tanh_backward,
+    "relu": _relu_backward,
+    "identity": _identity_backward,
+}
+
+
+OUTPUT_ACTIVATIONS = {
+    "identity": _identity,
+    "exp": torch.exp_,
+    "logistic": torch.sigmoid_,
+    "softmax": lambda z: torch.softmax(z, dim=-1),
+}
+
+
+def _clip_probability(p):
+    eps = torch.finfo(p.dtype).eps
+    return p.clamp(eps, 1 - eps)
+
+
+# Each loss maps (output activation P of shape (R, n, o), target Y of shape
+# (n, o)) to the per-sample loss (R, n) and d loss / d z of the output layer
+# (R, n, o), before averaging over samples. The definitions are scikit-learn's.
+def _squared_error(P, Y):
+    residual = P - Y
+    n_outputs = Y.shape[-1]
+    per_sample = residual.square().sum(-1).mul_(0.5 / n_outputs)
+    return per_sample, residual.div_(n_outputs) if n_outputs > 1 else residual
+
+
+def _poisson(P, Y):
+    per_sample = (torch.xlogy(Y, Y / P) - Y + P).sum(-1)
+    return per_sample, P - Y
+
+
+def _log_loss(P, Y):
+    per_sample = -torch.xlogy(Y, _clip_probability(P)).sum(-1)
+    return per_sample, P - Y
+
+
+def _binary_log_loss(P, Y):
+    p = _clip_probability(P)
+    per_sample = -(torch.xlogy(Y, p) + torch.xlogy(1 - Y, 1 - p)).sum(-1)
+    return per_sample, P - Y
+
+
+LOSSES = {
+    "squared_error": _squared_error,
+    "poisson": _poisson,
+    "log_loss": _log_loss,
+    "binary_log_loss": _binary_log_loss,
+}
+
+
+# Validation scores of every restart: (R, n, o) outputs against (n, o)
+# targets, weighted by sw (n,) or None. Same definitions as scikit-learn's
+# accuracy_score and r2_score (uniform average over outputs).
+def _weighted_mean(values, sw):
+    if sw is None:
+        return values.mean(dim=1)
+    return (values * sw).sum(dim=1) / sw.sum()
+
+
+def _r2(P, Y, sw, softmax=False):
+    if sw is None:
+        mean = Y.mean(dim=0)
+        ss_tot = (Y - mean).square().sum(dim=0)
+        ss_res = (Y - P).square().sum(dim=1)
+    else:
+        w = sw[:, None]
+        mean = (Y * w).sum(dim=0) / sw.sum()
+        ss_tot = ((Y - mean).square() * w).sum(dim=0)
+        ss_res = ((Y - P).square() * w).sum(dim=1)
+    # scikit-learn: a constant target scores 1 if predicted exactly, else 0
+    r2 = torch.where(ss_tot > 0, 1 - ss_res / ss_tot.clamp_min(torch.finfo(Y.dtype).tiny), 0.0)
+    r2 = torch.where((ss_tot == 0) & (ss_res == 0), 1.0, r2)
+    return r2.mean(dim=-1)
+
+
+def _accuracy(P, Y, sw, softmax):
+    if softmax:
+        correct = P.argmax(dim=-1) == Y.argmax(dim=-1)
+    else:  # binary and multilabel: every label right (subset accuracy)
+        correct = ((P > 0.5) == (Y > 0.5)).all(dim=-1)
+    return _weighted_mean(correct.to(P.dtype), sw)
+
+
+SCORES = {"accuracy": _accuracy, "r2": _r2}
+
+
+# ---------------------------------------------------------------------------
+# Initialisation
+# ---------------------------------------------------------------------------
+
+
+def glorot_uniform(random_state, layer_units, n_restarts, activation, dtype):
+    """Draw initial weights for ``n_restarts`` networks, as numpy arrays.
+
+    Each restart draws, layer by layer, its weights and then its biases from
+    U(-b, b) with b = sqrt(f / (fan_in + fan_out)), f = 2 for logistic units
+    and 6 otherwise (Glorot & Bengio). Restart 0 therefore gets exactly the
+    initial weights scikit-learn's MLP draws from the same random state.
+
+    Returns
+    -------
+    coefs : list of ndarray of shape (n_restarts, fan_in, fan_out)
+    intercepts : list of ndarray of shape (n_restarts, fan_out)
+    """
+    factor = 2.0 if activation == "logistic" else 6.0
+    shapes = list(zip(layer_units[:-1], layer_units[1:]))
+    coefs = [np.empty((n_restarts, i, o), dtype=dtype) for i, o in shapes]
+    intercepts = [np.empty((n_restarts, o), dtype=dtype) for _, o in shapes]
+    for r in range(n_restarts):
+        for layer, (fan_in, fan_out) in enumerate(shapes):
+            bound = math.sqrt(factor / (fan_in + fan_out))
+            coefs[layer][r] = random_state.uniform(-bound, bound, (fan_in, fan_out))
+            intercepts[layer][r] = random_state.uniform(-bound, bound, fan_out)
+    return coefs, intercepts
+
+
+# ---------------------------------------------------------------------------
+# The batched network
+# ---------------------------------------------------------------------------
+
+
+class BatchedMLP:
+    """``R`` multilayer perceptrons of one architecture in one flat tensor.
+
+    Parameters
+    ----------
+    coefs : list of ndarray of shape (R, fan_in, fan_out)
+    intercepts : list of ndarray of shape (R, fan_out)
+    activation : str
+        Hidden activation, a key of :data:`HIDDEN_ACTIVATIONS`.
+    out_activation : str
+        Output activation, a key of :data:`OUTPUT_ACTIVATIONS`.
+    loss : str or None
+        Training loss, a key of :data:`LOSSES` (None for prediction only).
+    device : torch.device
+    dtype : torch.dtype
+    """
+
+    def __init__(self, coefs, intercepts, activation, out_activation, loss,
+                 device, dtype):
+        self.activation = activation
+        self.out_activation = out_activation
+        self.loss = loss
+        self.device = device
+        self.dtype = dtype
+        self.n_restarts = coefs[0].shape[0]
+        self.shapes = [c.shape[1:] for c in coefs]
+        sizes = [i * o for i, o in self.shapes] + [o for _, o in self.shapes]
+        self.n_params = sum(sizes)
+        # scikit-learn's packing order: all weights, then all biases
+        self.flat = torch.empty((self.n_restarts, self.n_params), device=device,
+                                dtype=dtype)
+        self.grad = torch.zeros_like(self.flat)
+        self.coefs, self.intercepts = self.views(self.flat)
+        self.coef_grads, self.intercept_grads = self.views(self.grad)
+        self.set_params(coefs, intercepts)
+
+    def views(self, flat):
+        """Weight and bias views into a flat ``(R, P)`` buffer."""
+        coefs, intercepts, start = [], [], 0
+        for fan_in, fan_out in self.shapes:
+            stop = start + fan_in * fan_out
+            coefs.append(flat[:, start:stop].view(-1, fan_in, fan_out))
+            start = stop
+        for _, fan_out in self.shapes:
+            intercepts.append(flat[:, start:start + fan_out].view(-1, 1, fan_out))
+            start += fan_out
+        return coefs, intercepts
+
+    def restart(self, r):
+        """Restart ``r`` as a one-row network that shares this one's memory."""
+        one = copy.copy(self)
+        one.n_restarts = 1
+        one.flat, one.grad = self.flat[r:r + 1], self.grad[r:r + 1]
+        one.coefs, one.intercepts = one.views(one.flat)
+        one.coef_grads, one.intercept_grads = one.views(one.grad)
+        return one
+
+    def set_params(self, coefs, intercepts):
+        """Copy numpy weights ``(R, fan_in, fan_out)`` and biases into the buffer."""
+        for view, array in zip(self.coefs, coefs):
+            view.copy_(to_tensor(array, self.device, self.dtype))
+        for view, array in zip(self.intercepts, intercepts):
+            view.copy_(to_tensor(array, self.device, self.dtype).unsqueeze(1))
+
+    def get_params(self, flat=None):
+        """Numpy weights ``(R, fan_in, fan_out)`` and biases ``(R, fan_out)``."""
+        coefs, intercepts = self.views(self.flat if flat is None else flat)
+        return ([to_numpy(c) for c in coefs],
+                [to_numpy(b).squeeze(1) for b in intercepts])
+
+    # -- forward ------------------------------------------------------------
+
+    def _layer(self, A, layer):
+        W, b = self.coefs[layer], self.intercepts[layer]
+        if A.dim() == 2:  # the input, shared by every restart
+            A = A.expand(W.shape[0], *A.shape)
+        return torch.baddbmm(b, A, W)
+
+    def forward(self, X):
+        """Outputs of every restart, shape (R, n, n_outputs), and the hidden
+        activations (list of (R, n, units)) the backward pass needs."""
+        hidden = []
+        A = X
+        act = HIDDEN_ACTIVATIONS[self.activation]
+        for layer in range(len(self.shapes) - 1):
+            A = act(self._layer(A, layer))
+            hidden.append(A)
+        out = OUTPUT_ACTIVATIONS[self.out_activation](self._layer(A, len(self.shapes) - 1))
+        return out, hidden
+
+    # -- objective ----------------------------------------------------------
+
+    def loss_and_grad(self, X, Y, sample_weight, alpha, weight_sum):
+        """Objective of every restart and its gradient, written into ``self.grad``.
+
+        The objective is scikit-learn's: the (weighted) mean per-sample loss
+        plus ``0.5 * alpha * ||W||^2 / weight_sum``, where ``weight_sum`` is
+        the number of rows of ``X`` or the sum of ``sample_weight`` (given
+        by the caller as a float, so that no device sync is needed).
+
+        Returns
+        -------
+        loss : tensor of shape (R,)
+        """
+        P, hidden = self.forward(X)
+        per_sample, delta = LOSSES[self.loss](P, Y)
+        if sample_weight is None:
+            loss = per_sample.mean(dim=1)
+            delta = delta.div_(weight_sum)
+        else:
+            loss = per_sample @ sample_weight / weight_sum
+            delta = delta.mul_(sample_weight[:, None] / weight_sum)
+        if alpha:
+            penalty = sum(W.square().sum(dim=(1, 2)) for W in self.coefs)
+            loss = loss.add_(penalty, alpha=0.5 * alpha / weight_sum)
+
+        backward = ACTIVATION_BACKWARD[self.activation]
+        inputs = [X.T.expand(self.n_restarts, *X.T.shape)]
+        inputs += [A.transpose(1, 2) for A in hidden]
+        for layer in range(len(self.shapes) - 1, -1, -1):
+            W = self.coefs[layer]
+            torch.baddbmm(W, inputs[layer], delta, beta=alpha / weight_sum,
+                          out=self.coef_grads[layer])
+            torch.sum(delta, dim=1, keepdim=True, out=self.intercept_grads[layer])
+            if layer > 0:
+                delta = backward(torch.bmm(delta, W.transpose(1, 2)), hidden[layer - 1])
+        return loss
+
+    @torch.no_grad()
+    def predict(self, X):
+        """Outputs of every restart, shape (R, n, n_outputs)."""
+        return self.forward(X)[0]
+
+    @torch.no_grad()
+    def score(self, name, X, Y, sample_weight):
+        """Validation score of every restart, shape (R,): ``"accuracy"`` (``Y``
+        label-binarised) or ``"r2"``; NaN where an output is not finite."""
+        P = self.predict(X)
+        score = SCORES[name](P, Y, sample_weight, self.out_activation == "softmax")
+        finite = torch.isfinite(P).flatten(1).all(dim=1)
+        return torch.where(finite, score, torch.nan)

@@ -1,0 +1,148 @@
+"""Constructor-parameter constraints, checked at the start of ``fit``.
+
+A small, self-contained version of scikit-learn's parameter validation (its
+own lives in a private module): one table per estimator class, each entry a
+list of constraints any one of which the value may satisfy.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A constructor parameter has a value outside its documented range.
+
+    Subclasses both ``ValueError`` and ``TypeError``, as scikit-learn's
+    ``InvalidParameterError`` does, so ``except ValueError`` catches it.
+    """
+
+
+class Interval:
+    """A real or integral number in a range."""
+
+    def __init__(self, kind, low, high, closed):
+        self.kind, self.low, self.high, self.closed = kind, low, high, closed
+
+    def __call__(self, value):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
+            return False
+        if self.low is not None:
+            if value < self.low or (value == self.low and self.closed in ("right", "neither")):
+                return False
+        if self.high is not None:
+            if value > self.high or (value == self.high and self.closed in ("left", "neither")):
+                return False
+        return True
+
+    def __str__(self):
+        kind = "an int" if self.kind is Integral else "a float"
+        left = "[" if self.closed in ("left", "both") else "("
+        right = "]" if self.closed in ("right", "both") else ")"
+        low = "-inf" if self.low is None else self.low
+        high = "inf" if self.high is None else self.high
+        return f"{kind} in the range {left}{low}, {high}{right}"
+
+
+class Options:
+    """One of a fixed set of values."""
+
+    def __init__(self, *values):
+        self.values = values
+
+    def __call__(self, value):
+        for option in self.values:
+            if isinstance(option, str):
+                if isinstance(value, str) and value == option:
+                    return True
+            elif (isinstance(value, Real) and not isinstance(value, (bool, np.bool_))
+                  and value == option):
+                return True
+        return False
+
+    def __str__(self):
+        return "one of " + ", ".join(repr(v) for v in self.values)
+
+
+class Boolean:
+    def __call__(self, value):
+        return isinstance(value, (bool, np.bool_))
+
+    def __str__(self):
+        return "a bool"
+
+
+class RandomState:
+    def __call__(self, value):
+        return (value is None or isinstance(value, np.random.RandomState)
+                or Interval(Integral, 0, 2**32 - 1, "both")(value))
+
+    def __str__(self):
+        return "None, an int in [0, 2**32 - 1] or a numpy.random.RandomState"
+
+
+class LayerSizes:
+    """A positive int or a non-empty sequence of positive ints."""
+
+    def __call__(self, value):
+        if Interval(Integral, 1, None, "left")(value):
+            return True
+        if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+            return False
+        sizes = list(value)
+        return len(sizes) > 0 and all(Interval(Integral, 1, None, "left")(s) for s in sizes)
+
+    def __str__(self):
+        return "a positive int or a non-empty sequence of positive ints"
+
+
+class Device:
+    """A device name or a torch.device (its existence is checked by fit)."""
+
+    def __call__(self, value):
+        return isinstance(value, str) or type(value).__name__ == "device"
+
+    def __str__(self):
+        return "'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or a torch.device"
+
+
+MLP_CONSTRAINTS = {
+    "hidden_layer_sizes": [LayerSizes()],
+    "activation": [Options("logistic", "tanh", "relu", "identity")],
+    "solver": [Options("adam", "sgd", "lbfgs")],
+    "alpha": [Interval(Real, 0, None, "left")],
+    "batch_size": [Options("auto"), Interval(Integral, 1, None, "left")],
+    "learning_rate": [Options("constant", "invscaling", "adaptive")],
+    "learning_rate_init": [Interval(Real, 0, None, "neither")],
+    "power_t": [Interval(Real, 0, None, "left")],
+    "max_iter": [Interval(Integral, 1, None, "left")],
+    "shuffle": [Boolean()],
+    "random_state": [RandomState()],
+    "tol": [Interval(Real, 0, None, "left")],
+    "verbose": [Boolean(), Interval(Integral, 0, None, "left")],
+    "warm_start": [Boolean()],
+    "momentum": [Interval(Real, 0, 1, "both")],
+    "nesterovs_momentum": [Boolean()],
+    "early_stopping": [Boolean()],
+    "validation_fraction": [Interval(Real, 0, 1, "left")],
+    "beta_1": [Interval(Real, 0, 1, "left")],
+    "beta_2": [Interval(Real, 0, 1, "left")],
+    "epsilon": [Interval(Real, 0, None, "neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, "left"), Options(np.inf)],
+    "max_fun": [Interval(Integral, 1, None, "left")],
+    "n_restarts": [Interval(Integral, 1, None, "left")],
+    "device": [Device()],
+}
+
+
+def validate_params(estimator):
+    """Raise :class:`InvalidParameterError` for the first parameter of
+    ``estimator`` that satisfies none of its constraints."""
+    params = estimator.get_params(deep=False)
+    for name, constraints in estimator._parameter_constraints.items():
+        value = params[name]
+        if not any(check(value) for check in constraints):
+            expected = " or ".join(str(c) for c in constraints)
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {type(estimator).__name__} must be "
+                f"{expected}. Got {value!r} instead.")

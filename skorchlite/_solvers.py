@@ -1,0 +1,287 @@
+"""Solvers: train the restarts of a :class:`~skorchlite._network.BatchedMLP`.
+
+A solver is a plain function ``solve(net, data, options, state, ...)`` chosen
+from :data:`SOLVERS`. It takes numpy data (moved to the network's device once,
+here), trains every restart, and returns a :class:`FitResult` of numpy arrays.
+Per-restart bookkeeping that must survive between calls (``warm_start``,
+``partial_fit``) lives in a :class:`TrainingState`, also numpy only.
+"""
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from sklearn.utils import shuffle as shuffle_indices
+
+from ._network import to_numpy, to_tensor
+from ._optim import make_optimizer
+
+
+@dataclass
+class TrainingState:
+    """Per-restart bookkeeping carried across ``warm_start`` fits and
+    ``partial_fit`` calls (numpy only, so it pickles anywhere)."""
+
+    n_restarts: int
+    early_stopping: bool
+    learning_rate: np.ndarray = None
+    loss_curves: list = None
+    validation_scores: list = None
+    best_loss: np.ndarray = None
+    best_validation_score: np.ndarray = None
+    no_improvement: np.ndarray = None
+    t: int = 0
+    optimizer: dict = None
+
+    def __post_init__(self):
+        R = self.n_restarts
+        self.loss_curves = [[] for _ in range(R)]
+        self.validation_scores = [[] for _ in range(R)] if self.early_stopping else None
+        self.best_loss = np.full(R, np.inf)
+        self.best_validation_score = np.full(R, -np.inf)
+        self.no_improvement = np.zeros(R, dtype=int)
+
+
+@dataclass
+class FitResult:
+    """What a solver returns: numpy parameters and per-restart outcomes."""
+
+    coefs: list  # (R, fan_in, fan_out) arrays
+    intercepts: list  # (R, fan_out) arrays
+    losses: np.ndarray  # (R,) final training loss, scikit-learn's ``loss_``
+    n_iter: np.ndarray  # (R,) iterations run in this call
+    converged: np.ndarray  # (R,) bool: stopped by a tolerance, not by max_iter
+    messages: list = field(default_factory=list)  # (R,) why each stopped
+
+
+@dataclass
+class Data:
+    """Training (and validation) arrays, numpy, as the estimator prepared them."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    sample_weight: np.ndarray = None
+    X_val: np.ndarray = None
+    Y_val: np.ndarray = None
+    sample_weight_val: np.ndarray = None
+
+
+def _on_device(array, net):
+    return None if array is None else to_tensor(array, net.device, net.dtype)
+
+
+# ---------------------------------------------------------------------------
+# adam and sgd
+# ---------------------------------------------------------------------------
+
+
+def fit_stochastic(net, data, options, state, random_state, incremental=False):
+    """Minibatch training of every restart at once (``adam`` or ``sgd``).
+
+    Follows scikit-learn's epoch loop: one shuffle of the row indices per
+    epoch, minibatches gathered on the device, the epoch loss as the
+    size-weighted mean of the minibatch objectives, and the
+    ``n_iter_no_change`` / ``tol`` stopping rule (or the ``"adaptive"``
+    learning-rate decrease) applied to each restart on its own. A restart
+    that stops is frozen while the others go on.
+    """
+    X, Y, sw = (_on_device(a, net) for a in (data.X, data.Y, data.sample_weight))
+    early_stopping = data.X_val is not None
+    if early_stopping:
+        X_val, Y_val, sw_val = (_on_device(a, net) for a in
+                                (data.X_val, data.Y_val, data.sample_weight_val))
+        best_flat = net.flat.clone()
+    n_samples, R = X.shape[0], net.n_restarts
+    batch_size = options["batch_size"]
+    solver, verbose, tol = options["solver"], options["verbose"], options["tol"]
+
+    reuse = incremental and state.optimizer is not None
+    optimizer = make_optimizer(solver, net.flat, options, state.optimizer if reuse else None)
+    if state.learning_rate is None or not reuse:
+        state.learning_rate = np.full(R, float(options["learning_rate_init"]))
+    optimizer.set_learning_rate(state.learning_rate)
+
+    active = np.ones(R, dtype=bool)
+    scale = None  # per-row update factor; None while every restart trains
+    n_iter = np.zeros(R, dtype=int)
+    losses = np.full(R, np.nan)
+    converged = np.zeros(R, dtype=bool)
+    messages = [""] * R
+    sample_idx = np.arange(n_samples)
+    sw_host = data.sample_weight
+    starts = np.arange(0, n_samples, batch_size)
+    stops = np.minimum(starts + batch_size, n_samples)
+
+    try:
+        for _ in range(options["max_iter"]):
+            if options["shuffle"]:
+                sample_idx = shuffle_indices(sample_idx, random_state=random_state)
+                idx = to_tensor(sample_idx, net.device)
+            weight_sums = (stops - starts if sw_host is None
+                           else np.add.reduceat(sw_host[sample_idx], starts))
+            total = torch.zeros(R, device=net.device, dtype=net.dtype)
+            for start, stop, weight_sum in zip(starts, stops, weight_sums):
+                rows = idx[start:stop] if options["shuffle"] else slice(start, stop)
+                loss = net.loss_and_grad(
+                    X[rows], Y[rows], None if sw is None else sw[rows],
+                    options["alpha"], float(weight_sum))
+                total.add_(loss, alpha=float(stop - start))
+                optimizer.step(net.flat, net.grad, scale)
+
+            epoch_loss = to_numpy(total) / n_samples
+            losses[active] = epoch_loss[active]
+            n_iter[active] += 1
+            state.t += n_samples
+            for r in np.flatnonzero(active):
+                state.loss_curves[r].append(float(epoch_loss[r]))
+            if verbose:
+                _print_iteration(n_iter, losses, active)
+
+            if early_stopping:
+                scores = to_numpy(net.score(options["score"], X_val, Y_val, sw_val))
+                for r in np.flatnonzero(active):
+                    state.validation_scores[r].append(float(scores[r]))
+                if verbose:
+                    print("Validation score: %f" % np.nanmax(np.where(active, scores, np.nan)))
+                worse = scores < state.best_validation_score + tol
+                improved = active & (scores > state.best_validation_score)
+                state.best_validation_score[improved] = scores[improved]
+                if improved.any():
+                    mask = to_tensor(improved, net.device)[:, None]
+                    torch.where(mask, net.flat, best_flat, out=best_flat)
+            else:
+                worse = epoch_loss > state.best_loss - tol
+                state.best_loss[active] = np.fmin(state.best_loss, epoch_loss)[active]
+            state.no_improvement[active & worse] += 1
+            state.no_improvement[active & ~worse] = 0
+
+            if options["learning_rate"] == "invscaling" and solver == "sgd":
+                state.learning_rate[active] = (
+                    options["learning_rate_init"] / (state.t + 1) ** options["power_t"])
+                optimizer.set_learning_rate(state.learning_rate)
+
+            stalled = active & (state.no_improvement > options["n_iter_no_change"])
+            if stalled.any():
+                stopping = _trigger_stopping(stalled, state, options, messages)
+                if stopping.any():
+                    active &= ~stopping
+                    converged |= stopping
+                    scale = to_tensor(active, net.device, net.dtype)[:, None]
+                optimizer.set_learning_rate(state.learning_rate)
+            if incremental or not active.any():
+                break
+    except KeyboardInterrupt:
+        warnings.warn("Training interrupted by user.")
+
+    if early_stopping:
+        net.flat.copy_(best_flat)
+    state.optimizer = optimizer.state()
+    coefs, intercepts = net.get_params()
+    return FitResult(coefs, intercepts, losses, n_iter, converged, messages)
+
+
+def _trigger_stopping(stalled, state, options, messages):
+    """Stop the stalled restarts, or divide their learning rate by 5 under
+    ``learning_rate="adaptive"`` (sgd) until it falls to 1e-6."""
+    what = "Validation score" if state.early_stopping else "Training loss"
+    msg = ("%s did not improve more than tol=%f for %d consecutive epochs."
+           % (what, options["tol"], options["n_iter_no_change"]))
+    stopping = stalled.copy()
+    if options["solver"] == "sgd" and options["learning_rate"] == "adaptive":
+        decrease = stalled & (state.learning_rate > 1e-6)
+        state.learning_rate[decrease] /= 5.0
+        state.no_improvement[decrease] = 0
+        stopping &= ~decrease
+        if options["verbose"] and decrease.any():
+            print(msg + " Setting learning rate to %f"
+                  % state.learning_rate[decrease].max())
+    for r in np.flatnonzero(stopping):
+        messages[r] = msg
+    if options["verbose"] and stopping.any():
+        print(msg + " Stopping.")
+    return stopping
+
+
+def _print_iteration(n_iter, losses, active):
+    if len(losses) == 1:
+        print("Iteration %d, loss = %.8f" % (n_iter[0], losses[0]))
+    else:
+        print("Iteration %d, loss = %.8f (best of %d restarts, %d still training)"
+              % (n_iter.max(), np.nanmin(losses), len(losses), active.sum()))
+
+
+# ---------------------------------------------------------------------------
+# lbfgs
+# ---------------------------------------------------------------------------
+
+
+def fit_lbfgs(net, data, options, state, random_state=None, incremental=False):
+    """L-BFGS-B from scipy on the flattened float64 parameters of each restart.
+
+    One scipy run per restart: the restart's row of the network's flat buffer
+    is the optimisation variable (``x`` is copied into it, no weights are
+    allocated per call) and the hand-derived gradient comes back as one
+    float64 vector. ``max_iter``, ``max_fun`` and ``tol`` (as ``gtol``) go to
+    scipy as scikit-learn passes them. Why one run per restart rather than
+    one run over the concatenated restarts: see ``benchmarks/`` and
+    ``docs/performance.rst`` (the joint run is kept as ``LBFGS_JOINT`` for
+    that measurement).
+    """
+    X, Y, sw = (_on_device(a, net) for a in (data.X, data.Y, data.sample_weight))
+    weight_sum = float(X.shape[0] if sw is None else data.sample_weight.sum())
+    R = net.n_restarts
+    losses, n_iter = np.full(R, np.nan), np.zeros(R, dtype=int)
+    converged, messages = np.zeros(R, dtype=bool), [""] * R
+    state.loss_curves = [[] for _ in range(R)]
+    runs = [list(range(R))] if LBFGS_JOINT else [[r] for r in range(R)]
+    for rows in runs:
+        sub = net if LBFGS_JOINT else net.restart(rows[0])
+        result, row_losses = _run_lbfgs(sub, X, Y, sw, weight_sum, options,
+                                        [state.loss_curves[r] for r in rows])
+        losses[rows] = row_losses
+        n_iter[rows] = min(result.nit, options["max_iter"])
+        converged[rows] = result.status == 0
+        for r in rows:
+            messages[r] = "scipy status %d: %s" % (result.status, result.message)
+    coefs, intercepts = net.get_params()
+    return FitResult(coefs, intercepts, losses, n_iter, converged, messages)
+
+
+LBFGS_JOINT = False
+
+
+def _run_lbfgs(net, X, Y, sw, weight_sum, options, curves):
+    """One scipy L-BFGS-B run minimising the sum of ``net``'s row objectives."""
+    from scipy.optimize import minimize
+
+    last = {}
+
+    def objective(x):
+        net.flat.copy_(to_tensor(x, net.device).view_as(net.flat))
+        loss = net.loss_and_grad(X, Y, sw, options["alpha"], weight_sum)
+        last["losses"] = to_numpy(loss)
+        grad = to_numpy(net.grad).astype(np.float64, copy=True).ravel()
+        return float(last["losses"].sum()), grad
+
+    def callback(intermediate_result):
+        # the callback follows the evaluation of the accepted point
+        for curve, value in zip(curves, last["losses"]):
+            curve.append(float(value))
+        if options["verbose"]:
+            print("Iteration %d, loss = %.8f" % (len(curves[0]), intermediate_result.fun))
+
+    result = minimize(
+        objective, to_numpy(net.flat).astype(np.float64).ravel(), method="L-BFGS-B",
+        jac=True, callback=callback,
+        options={"maxiter": options["max_iter"], "maxfun": options["max_fun"],
+                 "gtol": options["tol"]})
+    net.flat.copy_(to_tensor(result.x, net.device).view_as(net.flat))
+    if len(curves) == 1:
+        return result, np.array([result.fun])
+    with torch.no_grad():
+        losses = net.loss_and_grad(X, Y, sw, options["alpha"], weight_sum)
+    return result, to_numpy(losses)
+
+
+SOLVERS = {"adam": fit_stochastic, "sgd": fit_stochastic, "lbfgs": fit_lbfgs}
