@@ -1,0 +1,26 @@
+import numpy as np
+import pytest
+import torch
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    """Every test starts from the same global seeds."""
+    np.random.seed(0)
+    torch.manual_seed(0)
+
+
+@pytest.fixture
+def sine():
+    rng = np.random.RandomState(0)
+    X = np.sort(rng.uniform(0, 2 * np.pi, 120)).reshape(-1, 1)
+    y = np.sin(X).ravel() + 0.1 * rng.randn(120)
+    return X, y
+
+
+@pytest.fixture
+def blobs():
+    from sklearn.datasets import make_blobs
+
+    X, y = make_blobs(90, centers=3, n_features=2, random_state=0, cluster_std=1.5)
+    return X, y
