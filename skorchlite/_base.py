@@ -143,6 +143,16 @@ class BaseSigmoidMLP(BaseEstimator, ABC):
         -------
         self : object
             The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skorchlite import SigmoidMLPRegressor
+        >>> X = np.linspace(-1, 1, 50).reshape(-1, 1)
+        >>> reg = SigmoidMLPRegressor((4,), solver="lbfgs", n_restarts=2,
+        ...                           random_state=0).fit(X, X.ravel() ** 2)
+        >>> reg.n_layers_, reg.restart_losses_.shape
+        (3, (2,))
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
