@@ -43,12 +43,11 @@ def _rows(device):
         ours_cls = SigmoidMLPRegressor if regression else SigmoidMLPClassifier
         theirs_cls = MLPRegressor if regression else MLPClassifier
         params = dict(hidden_layer_sizes=hidden, solver=solver, random_state=0, **extra)
-        for label, make in [
-            ("skorchlite", lambda: ours_cls(**params, device=device)),
-            ("skorchlite x10", lambda: ours_cls(**params, device=device, n_restarts=10)),
-            ("scikit-learn", lambda: theirs_cls(**params, activation="logistic")),
+        for label, est in [
+            ("skorchlite", ours_cls(**params, device=device)),
+            ("skorchlite x10", ours_cls(**params, device=device, n_restarts=10)),
+            ("scikit-learn", theirs_cls(**params, activation="logistic")),
         ]:
-            est = make()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 start = time.perf_counter()

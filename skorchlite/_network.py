@@ -96,29 +96,41 @@ def _clip_probability(p):
 
 
 # Each loss maps (output activation P of shape (R, n, o), target Y of shape
-# (n, o)) to the per-sample loss (R, n) and d loss / d z of the output layer
-# (R, n, o), before averaging over samples. The definitions are scikit-learn's.
-def _squared_error(P, Y):
+# (n, o), sample weights sw of shape (n,) or None) to the weighted *sum* of
+# the per-sample losses of every restart (R,) and d loss_i / d z of the output
+# layer for each sample (R, n, o), unweighted. The definitions are
+# scikit-learn's; the caller divides by the weight sum.
+def _weighted_sum(per_entry, sw):
+    """Sum over samples and outputs of (R, n, o) entries, weighted by sw."""
+    if sw is None:
+        return per_entry.sum(dim=(1, 2))
+    return per_entry.sum(dim=2) @ sw
+
+
+def _squared_error(P, Y, sw):
     residual = P - Y
     n_outputs = Y.shape[-1]
-    per_sample = residual.square().sum(-1).mul_(0.5 / n_outputs)
-    return per_sample, residual.div_(n_outputs) if n_outputs > 1 else residual
+    if sw is None:
+        flat = residual.flatten(1)
+        total = torch.linalg.vecdot(flat, flat)
+    else:
+        total = residual.square().sum(dim=2) @ sw
+    if n_outputs > 1:
+        residual = residual.div_(n_outputs)
+    return total.mul_(0.5 / n_outputs), residual
 
 
-def _poisson(P, Y):
-    per_sample = (torch.xlogy(Y, Y / P) - Y + P).sum(-1)
-    return per_sample, P - Y
+def _poisson(P, Y, sw):
+    return _weighted_sum(torch.xlogy(Y, Y / P) - Y + P, sw), P - Y
 
 
-def _log_loss(P, Y):
-    per_sample = -torch.xlogy(Y, _clip_probability(P)).sum(-1)
-    return per_sample, P - Y
+def _log_loss(P, Y, sw):
+    return -_weighted_sum(torch.xlogy(Y, _clip_probability(P)), sw), P - Y
 
 
-def _binary_log_loss(P, Y):
+def _binary_log_loss(P, Y, sw):
     p = _clip_probability(P)
-    per_sample = -(torch.xlogy(Y, p) + torch.xlogy(1 - Y, 1 - p)).sum(-1)
-    return per_sample, P - Y
+    return -_weighted_sum(torch.xlogy(Y, p) + torch.xlogy(1 - Y, 1 - p), sw), P - Y
 
 
 LOSSES = {
@@ -228,6 +240,7 @@ class BatchedMLP:
         self.shapes = [c.shape[1:] for c in coefs]
         sizes = [i * o for i, o in self.shapes] + [o for _, o in self.shapes]
         self.n_params = sum(sizes)
+        self.n_coefs = sum(i * o for i, o in self.shapes)
         # scikit-learn's packing order: all weights, then all biases
         self.flat = torch.empty((self.n_restarts, self.n_params), device=device,
                                 dtype=dtype)
@@ -305,16 +318,16 @@ class BatchedMLP:
         loss : tensor of shape (R,)
         """
         P, hidden = self.forward(X)
-        per_sample, delta = LOSSES[self.loss](P, Y)
+        loss, delta = LOSSES[self.loss](P, Y, sample_weight)
         if sample_weight is None:
-            loss = per_sample.mean(dim=1)
             delta = delta.div_(weight_sum)
         else:
-            loss = per_sample @ sample_weight / weight_sum
             delta = delta.mul_(sample_weight[:, None] / weight_sum)
         if alpha:
-            penalty = sum(W.square().sum(dim=(1, 2)) for W in self.coefs)
-            loss = loss.add_(penalty, alpha=0.5 * alpha / weight_sum)
+            # the weights come first in each row of the flat buffer
+            weights = self.flat[:, :self.n_coefs]
+            loss = loss.add_(torch.linalg.vecdot(weights, weights), alpha=0.5 * alpha)
+        loss = loss.div_(weight_sum)
 
         backward = ACTIVATION_BACKWARD[self.activation]
         inputs = [X.T.expand(self.n_restarts, *X.T.shape)]

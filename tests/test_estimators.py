@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 import torch
 from sklearn.datasets import make_multilabel_classification
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
