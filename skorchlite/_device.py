@@ -12,7 +12,7 @@ _DEVICE_FORMS = "'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or a torch.device"
 # restarts), torch's intra-op threads cost more than they give: a step is a
 # few microseconds of arithmetic and thread wake-ups dominate. Measured on
 # 2 cores, see docs/performance.rst.
-SINGLE_THREAD_WORK = 2_000_000
+SINGLE_THREAD_WORK = 1_000_000
 
 
 def resolve_device(spec):
