@@ -490,3 +490,30 @@ def test_cuda_fit_matches_cpu(solver, sine):
     np.testing.assert_allclose(gpu.predict(X), cpu.predict(X), rtol=1e-6, atol=1e-8)
     restored = pickle.loads(pickle.dumps(gpu))
     assert isinstance(restored.coefs_[0], np.ndarray)
+
+
+# -- composition -----------------------------------------------------------------------------
+
+
+def test_grid_search_in_a_pipeline(blobs):
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = blobs
+    pipe = make_pipeline(StandardScaler(), SigmoidMLPClassifier(solver="lbfgs", max_iter=50,
+                                                                random_state=0, device="cpu"))
+    grid = GridSearchCV(pipe, {"sigmoidmlpclassifier__hidden_layer_sizes": [(2,), (6,)],
+                               "sigmoidmlpclassifier__n_restarts": [1, 3]}, cv=3)
+    grid.fit(X, y)
+    assert len(grid.cv_results_["mean_test_score"]) == 4
+    assert grid.best_score_ > 0.7  # chance is 1/3; the blobs overlap
+    assert grid.best_estimator_[-1].restart_losses_.shape == (
+        grid.best_params_["sigmoidmlpclassifier__n_restarts"],)
+
+
+def test_clone_keeps_a_torch_device():
+    from sklearn.base import clone
+
+    est = SigmoidMLPRegressor((3,), device=torch.device("cpu"))
+    assert clone(est).get_params()["device"] == torch.device("cpu")
