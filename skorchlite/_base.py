@@ -13,14 +13,14 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._device import prediction_device, resolve_device, thread_limits
-from ._network import BatchedMLP, glorot_uniform, to_numpy, to_tensor, torch_dtype
+from ._network import STEP_LIMITS, BatchedMLP, glorot_uniform, to_numpy, to_tensor, torch_dtype
 from ._params import MLP_CONSTRAINTS, validate_params
 from ._solvers import SOLVERS, Data, TrainingState
 
@@ -75,7 +75,7 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     return sample_weight
 
 
-class BaseSigmoidMLP(BaseEstimator, ABC):
+class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, ABC):
     """Shared implementation of :class:`SigmoidMLPRegressor` and
     :class:`SigmoidMLPClassifier`. Not for direct use."""
 
@@ -277,15 +277,18 @@ class BaseSigmoidMLP(BaseEstimator, ABC):
         self.restart_losses_ = result.losses.astype(np.float64)
         self.best_restart_ = best
         self.loss_curve_ = list(state.loss_curves[best])
+        self.restart_loss_curves_ = [list(curve) for curve in state.loss_curves]
         early = self.early_stopping and stochastic
         if early:
             self.best_loss_ = None
             self.validation_scores_ = list(state.validation_scores[best])
+            self.restart_validation_scores_ = [list(s) for s in state.validation_scores]
             self.best_validation_score_ = float(state.best_validation_score[best])
         else:
             self.best_loss_ = (float(state.best_loss[best]) if stochastic
                                else float(min(self.loss_curve_, default=self.loss_)))
             self.validation_scores_ = None
+            self.restart_validation_scores_ = None
             self.best_validation_score_ = None
         self.t_ = int(state.t) if stochastic else 0
         self.n_layers_ = len(layer_units)
@@ -318,9 +321,19 @@ class BaseSigmoidMLP(BaseEstimator, ABC):
 
     # -- prediction -----------------------------------------------------------
 
-    def _forward(self, X):
-        """Output-layer activations of the kept network, shape (n, n_outputs)."""
+    def _evaluate(self, X, *, step=False, hidden=False, caller="predict_step"):
+        """Run the kept network over the rows of X, in chunks.
+
+        Returns the output-layer activations, shape (n, n_outputs), or with
+        ``hidden=True`` the list of hidden-layer activations. With
+        ``step=True`` each hidden unit is replaced by its step limit.
+        """
         check_is_fitted(self)
+        if step and self.activation not in STEP_LIMITS:
+            raise ValueError(
+                f"{caller} needs hidden units with a step limit: "
+                "activation='logistic' (0/1 steps) or 'tanh' (-1/+1 steps); this "
+                f"estimator has activation={self.activation!r}, which has none.")
         X = validate_data(self, X, accept_sparse=["csr", "csc"],
                           dtype=(np.float64, np.float32), reset=False)
         device = prediction_device(self.device_)
@@ -328,17 +341,86 @@ class BaseSigmoidMLP(BaseEstimator, ABC):
         net = BatchedMLP([c[None] for c in self.coefs_],
                          [b[None] for b in self.intercepts_], self.activation,
                          self.out_activation_, None, device, torch_dtype(dtype))
-        widest = max(X.shape[1], *(c.shape[1] for c in self.coefs_))
-        chunk = max(1024, _CHUNK_BYTES // (8 * widest))
-        out = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
-        work = min(chunk, X.shape[0]) * sum(c.size for c in self.coefs_)
+        widths = [c.shape[1] for c in self.coefs_]
+        chunk = max(1024, _CHUNK_BYTES // (8 * max(X.shape[1], *widths)))
+        n = X.shape[0]
+        results = ([np.empty((n, w), dtype=dtype) for w in widths[:-1]] if hidden
+                   else [np.empty((n, self.n_outputs_), dtype=dtype)])
+        work = min(chunk, n) * sum(c.size for c in self.coefs_)
         with thread_limits(device, work):
-            for start in range(0, X.shape[0], chunk):
+            for start in range(0, n, chunk):
                 rows = X[start:start + chunk]
                 rows = rows.toarray() if sp.issparse(rows) else rows
-                out[start:start + chunk] = to_numpy(
-                    net.predict(to_tensor(rows, device, net.dtype))[0])
-        return out
+                out, layers = net.evaluate(to_tensor(rows, device, net.dtype), step)
+                for result, values in zip(results, layers if hidden else [out]):
+                    result[start:start + chunk] = to_numpy(values[0])
+        return results if hidden else results[0]
+
+    # -- looking inside ---------------------------------------------------------
+
+    def transform(self, X):
+        """Activations of the last hidden layer.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, hidden_layer_sizes[-1])
+            The output of every unit of the last hidden layer of the kept
+            network.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skorchlite import SigmoidMLPRegressor
+        >>> X = np.linspace(0, 1, 20).reshape(-1, 1)
+        >>> reg = SigmoidMLPRegressor((5, 3), solver="lbfgs", max_iter=20,
+        ...                           random_state=0).fit(X, X.ravel())
+        >>> reg.transform(X).shape
+        (20, 3)
+        """
+        return self._evaluate(X, hidden=True)[-1]
+
+    def hidden_activations(self, X, *, step=False):
+        """Activations of every hidden layer.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        step : bool, default=False
+            Replace every hidden unit by its step limit: for logistic units
+            1 where the unit's pre-activation is > 0, else 0; for tanh units
+            +1 where it is > 0, else -1. Each layer is fed the step codes of
+            the layer before. Raises ``ValueError`` for 'relu' and 'identity'.
+
+        Returns
+        -------
+        activations : list of ndarray of shape (n_samples, units)
+            One array per hidden layer, in order.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skorchlite import SigmoidMLPRegressor
+        >>> X = np.linspace(0, 1, 20).reshape(-1, 1)
+        >>> reg = SigmoidMLPRegressor((4, 2), solver="lbfgs", max_iter=20,
+        ...                           random_state=0).fit(X, X.ravel())
+        >>> [a.shape for a in reg.hidden_activations(X)]
+        [(20, 4), (20, 2)]
+        >>> codes = reg.hidden_activations(X, step=True)
+        >>> sorted(set(np.unique(codes[0])) | set(np.unique(codes[1]))) in ([0.0], [1.0], [0.0, 1.0])
+        True
+        """
+        return self._evaluate(X, step=step, hidden=True, caller="hidden_activations(step=True)")
+
+    @property
+    def _n_features_out(self):
+        """Number of columns ``transform`` returns (for get_feature_names_out)."""
+        return self.coefs_[-1].shape[0]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -191,6 +191,12 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         Index of the kept restart: the argmin of ``restart_losses_``, or
         with ``early_stopping`` the restart of best validation score.
 
+    restart_loss_curves_ : list of list of float
+        Every restart's ``loss_curve_``, in restart order.
+
+    restart_validation_scores_ : list of list of float or None
+        Every restart's ``validation_scores_`` (``early_stopping`` only).
+
     device_ : torch.device
         The device the model was trained on.
 
@@ -387,10 +393,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         >>> clf.predict(X[:4]).shape
         (4,)
         """
-        y_pred = self._forward(X)
-        if self.n_outputs_ == 1:
-            y_pred = y_pred.ravel()
-        return self._label_binarizer.inverse_transform(y_pred)
+        return self._labels(self._evaluate(X))
 
     def predict_proba(self, X):
         """Probability estimates.
@@ -415,11 +418,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         >>> clf.predict_proba(X[:4]).sum(axis=1).round(6)
         array([1., 1., 1., 1.])
         """
-        y_pred = self._forward(X)
-        if self.n_outputs_ == 1:
-            y_pred = y_pred.ravel()
-            return np.vstack([1 - y_pred, y_pred]).T
-        return y_pred
+        return self._probabilities(self._evaluate(X))
 
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates, ``log(predict_proba(X))``.
@@ -447,6 +446,88 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         proba = self.predict_proba(X)
         with np.errstate(divide="ignore"):
             return np.log(proba, out=proba)
+
+    def predict_step(self, X):
+        """Predict class labels with every hidden unit replaced by its step limit.
+
+        Each logistic unit becomes 1 where its pre-activation is > 0 and 0
+        elsewhere (each tanh unit +1 / -1), layer after layer; the output
+        layer is unchanged. See :meth:`predict_proba_step`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The classes the step-function network predicts.
+
+        Raises
+        ------
+        ValueError
+            If ``activation`` is 'relu' or 'identity', which have no step
+            limit.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_blobs
+        >>> from skorchlite import SigmoidMLPClassifier
+        >>> X, y = make_blobs(60, centers=2, random_state=0)
+        >>> clf = SigmoidMLPClassifier((3,), solver="lbfgs", random_state=0).fit(X, y)
+        >>> clf.predict_step(X[:5]).shape
+        (5,)
+        """
+        return self._labels(self._evaluate(X, step=True))
+
+    def predict_proba_step(self, X):
+        """Class probabilities of the step-function network.
+
+        Every hidden unit is replaced by its step limit (logistic: 1 where
+        its pre-activation is > 0, else 0; tanh: +1 / -1), layer after layer,
+        and the output layer (logistic or softmax) is applied to the codes
+        of the last hidden layer. With k units in the last hidden layer there
+        are at most 2**k distinct rows of probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_``.
+
+        Raises
+        ------
+        ValueError
+            If ``activation`` is 'relu' or 'identity', which have no step
+            limit.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import make_blobs
+        >>> from skorchlite import SigmoidMLPClassifier
+        >>> X, y = make_blobs(60, centers=3, random_state=0)
+        >>> clf = SigmoidMLPClassifier((2,), solver="lbfgs", random_state=0).fit(X, y)
+        >>> len(np.unique(clf.predict_proba_step(X), axis=0)) <= 4
+        True
+        """
+        return self._probabilities(self._evaluate(X, step=True, caller="predict_proba_step"))
+
+    def _labels(self, y_pred):
+        if self.n_outputs_ == 1:
+            y_pred = y_pred.ravel()
+        return self._label_binarizer.inverse_transform(y_pred)
+
+    def _probabilities(self, y_pred):
+        if self.n_outputs_ == 1:
+            y_pred = y_pred.ravel()
+            return np.vstack([1 - y_pred, y_pred]).T
+        return y_pred
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

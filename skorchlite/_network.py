@@ -82,6 +82,20 @@ ACTIVATION_BACKWARD = {
 }
 
 
+# The limit of each unit as its input weights grow without bound: logistic
+# units become 0/1 steps at z = 0 and tanh units -1/+1 steps. relu and
+# identity have no such limit.
+def _heaviside(z):
+    return (z > 0).to(z.dtype)
+
+
+def _sign_step(z):
+    return torch.where(z > 0, 1.0, -1.0).to(z.dtype)
+
+
+STEP_LIMITS = {"logistic": _heaviside, "tanh": _sign_step}
+
+
 OUTPUT_ACTIVATIONS = {
     "identity": _identity,
     "exp": torch.exp_,
@@ -291,12 +305,17 @@ class BatchedMLP:
             A = A.expand(W.shape[0], *A.shape)
         return torch.baddbmm(b, A, W)
 
-    def forward(self, X):
+    def forward(self, X, step=False):
         """Outputs of every restart, shape (R, n, n_outputs), and the hidden
-        activations (list of (R, n, units)) the backward pass needs."""
+        activations (list of (R, n, units)).
+
+        With ``step=True`` every hidden unit is replaced by its step limit
+        (:data:`STEP_LIMITS`), each layer fed the step codes of the one
+        before; the output layer is unchanged.
+        """
         hidden = []
         A = X
-        act = HIDDEN_ACTIVATIONS[self.activation]
+        act = STEP_LIMITS[self.activation] if step else HIDDEN_ACTIVATIONS[self.activation]
         for layer in range(len(self.shapes) - 1):
             A = act(self._layer(A, layer))
             hidden.append(A)
@@ -345,6 +364,11 @@ class BatchedMLP:
     def predict(self, X):
         """Outputs of every restart, shape (R, n, n_outputs)."""
         return self.forward(X)[0]
+
+    @torch.no_grad()
+    def evaluate(self, X, step=False):
+        """Outputs and hidden activations of every restart, without gradients."""
+        return self.forward(X, step)
 
     @torch.no_grad()
     def score(self, name, X, Y, sample_weight):

@@ -191,6 +191,12 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
         Index of the kept restart: the argmin of ``restart_losses_``, or
         with ``early_stopping`` the restart of best validation score.
 
+    restart_loss_curves_ : list of list of float
+        Every restart's ``loss_curve_``, in restart order.
+
+    restart_validation_scores_ : list of list of float or None
+        Every restart's ``validation_scores_`` (``early_stopping`` only).
+
     device_ : torch.device
         The device the model was trained on.
 
@@ -324,7 +330,45 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
         >>> reg.fit(X, X.ravel()).predict(X[:3]).shape
         (3,)
         """
-        y_pred = self._forward(X)
+        y_pred = self._evaluate(X)
+        return y_pred.ravel() if y_pred.shape[1] == 1 else y_pred
+
+    def predict_step(self, X):
+        """Predict with every hidden unit replaced by its step limit.
+
+        Each logistic unit becomes 1 where its pre-activation is > 0 and 0
+        elsewhere (each tanh unit +1 / -1), layer after layer; the output
+        layer is unchanged. For one hidden layer of k units on a 1-D input
+        the result is piecewise constant with at most k + 1 pieces, jumping
+        at the thresholds ``-intercepts_[0] / coefs_[0]``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predictions of the step-function network.
+
+        Raises
+        ------
+        ValueError
+            If ``activation`` is 'relu' or 'identity', which have no step
+            limit.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skorchlite import SigmoidMLPRegressor
+        >>> X = np.linspace(0, 2 * np.pi, 100).reshape(-1, 1)
+        >>> reg = SigmoidMLPRegressor((3,), solver="lbfgs", random_state=0)
+        >>> reg = reg.fit(X, np.sin(X).ravel())
+        >>> len(np.unique(reg.predict_step(X))) <= 4
+        True
+        """
+        y_pred = self._evaluate(X, step=True)
         return y_pred.ravel() if y_pred.shape[1] == 1 else y_pred
 
     @available_if(lambda est: est._check_solver())
