@@ -1,82 +1,149 @@
-"""``python -m skorchlite``: a short tour of the estimators.
+"""``python -m skorchlite``: a short tour of the estimators and their insides.
 
-Fits both estimators on small problems with every solver, with and without
-restarts, and prints a results table next to scikit-learn's MLP on the same
-settings.
+Fits both estimators on the teaching problems of :mod:`skorchlite.datasets`
+(with restarts and step-function fits), prints a results table, and writes
+one figure per display of :mod:`skorchlite.plotting` to a folder.
 """
 
 import argparse
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 
+DEFAULT_OUT = "skorchlite-tour"
 
-def _problems():
+
+def _restart_problem():
+    """100 points on [0, 13] of a smooth target plus noise (for restarts)."""
     rng = np.random.RandomState(0)
-    x = np.arange(0, 2 * np.pi, 0.01).reshape(-1, 1)
-    sine = (x, np.sin(x).ravel() + 0.1 * rng.randn(len(x)))
-    radius = np.r_[rng.uniform(0, 1, 500), 3 + rng.uniform(0, 1, 500)]
-    angle = rng.uniform(0, 2 * np.pi, 1000)
-    rings = (np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]),
-             np.r_[np.zeros(500, int), np.ones(500, int)])
-    return {"noisy sine": sine, "rings": rings}
+    x = np.sort(rng.uniform(0, 13, 100))
+    y = np.sin(x) * np.exp(-x / 8) + 0.05 * rng.randn(100)
+    return x.reshape(-1, 1), y
 
 
-def _rows(device):
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier, MLPRegressor
-
+def _experiments(device):
+    """(name, estimator, X, y, figures) for each step of the tour; figures
+    maps a file name to a function (plotting module, fitted estimator, X, y)
+    -> display."""
     from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
+    from skorchlite import datasets
 
-    problems = _problems()
-    settings = [  # (problem, solver, hidden, extra parameters)
-        ("noisy sine", "lbfgs", (8,), {"max_iter": 500}),
-        ("noisy sine", "adam", (8,), {"max_iter": 500, "learning_rate_init": 0.01}),
-        ("noisy sine", "sgd", (8,), {"max_iter": 500, "learning_rate_init": 0.1}),
-        ("rings", "lbfgs", (3,), {"max_iter": 300}),
-        ("rings", "adam", (3,), {"max_iter": 300, "learning_rate_init": 0.01}),
-    ]
-    for name, solver, hidden, extra in settings:
-        X, y = problems[name]
-        regression = name == "noisy sine"
-        ours_cls = SigmoidMLPRegressor if regression else SigmoidMLPClassifier
-        theirs_cls = MLPRegressor if regression else MLPClassifier
-        params = dict(hidden_layer_sizes=hidden, solver=solver, random_state=0, **extra)
-        for label, est in [
-            ("skorchlite", ours_cls(**params, device=device)),
-            ("skorchlite x10", ours_cls(**params, device=device, n_restarts=10)),
-            ("scikit-learn", theirs_cls(**params, activation="logistic")),
-        ]:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                start = time.perf_counter()
-                est.fit(X, y)
-                seconds = time.perf_counter() - start
-            yield (name, est.__class__.__name__, solver, label, est.n_iter_,
-                   est.loss_, est.score(X, y), seconds)
+    sine = datasets.make_noisy_sine(random_state=0)
+    damped = datasets.make_damped_sine()
+    rings = datasets.make_rings(500, random_state=0)
+    quadratic = datasets.make_quadratic(random_state=0)
+    line = datasets.make_line(random_state=0)
+    restarts = _restart_problem()
+    common = dict(random_state=0, device=device)
+
+    yield ("noisy sine, 5 units", SigmoidMLPRegressor((5,), solver="lbfgs", max_iter=500,
+                                                      **common), *sine, {
+        "hidden_units.png": lambda p, est, X, y: p.HiddenUnitsDisplay.from_estimator(est, X, y),
+        "hidden_units_scaled.png": lambda p, est, X, y: p.HiddenUnitsDisplay.from_estimator(
+            est, X, y, scaled=True),
+    })
+    yield ("damped sine, 10 units", SigmoidMLPRegressor(
+        (10,), solver="adam", learning_rate_init=1e-2, max_iter=3000, tol=1e-6,
+        n_iter_no_change=50, **common), *damped, {
+        "step_function.png": lambda p, est, X, y: p.StepFunctionDisplay.from_estimator(est, X, y),
+    })
+    yield ("rings, 3 units", SigmoidMLPClassifier((3,), solver="lbfgs", n_restarts=5,
+                                                  **common), *rings, {
+        "decision_lines.png": lambda p, est, X, y: p.DecisionLinesDisplay.from_estimator(est, X, y),
+        "hidden_space.png": lambda p, est, X, y: p.HiddenSpaceDisplay.from_estimator(est, X, y),
+    })
+    yield ("[0, 13], 2 units x10", SigmoidMLPRegressor((2,), solver="lbfgs", max_iter=1000,
+                                                       n_restarts=10, **common), *restarts, {
+        "restarts.png": lambda p, est, X, y: p.RestartsDisplay.from_estimator(est),
+    })
+    yield ("noisy sine, 8 units x10", SigmoidMLPRegressor(
+        (8,), solver="adam", learning_rate_init=0.01, max_iter=1000, n_restarts=10,
+        early_stopping=True, n_iter_no_change=20, **common), *sine, {
+        "loss_curves.png": lambda p, est, X, y: p.LossCurveDisplay.from_estimator(est),
+    })
+    yield ("quadratic, 20 units", SigmoidMLPRegressor(
+        (20,), solver="adam", learning_rate_init=0.2, max_iter=200, **common), *quadratic, {})
+    yield ("line, 1 identity unit", SigmoidMLPRegressor(
+        (1,), activation="identity", solver="lbfgs", alpha=0, **common), *line, {})
+
+
+def run_tour(out, device="cpu", figures=True):
+    """Fit every experiment, write its figures under ``out``, return the table rows."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    if figures:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from skorchlite import plotting
+
+        out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for name, est, X, y, drawings in _experiments(device):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            start = time.perf_counter()
+            est.fit(X, y)
+            seconds = time.perf_counter() - start
+        step_score = (np.nan if est.activation not in ("logistic", "tanh")
+                      else _score(est, X, y, step=True))
+        rows.append((name, type(est).__name__, est.solver, est.n_restarts, est.n_iter_,
+                     est.loss_, est.score(X, y), step_score, seconds))
+        if figures:
+            for filename, draw in drawings.items():
+                display = draw(plotting, est, X, y)
+                display.figure_.savefig(out / filename, dpi=110, bbox_inches="tight")
+                plt.close(display.figure_)
+    return rows
+
+
+def _score(est, X, y, step):
+    from sklearn.metrics import accuracy_score, r2_score
+
+    if hasattr(est, "classes_"):
+        return accuracy_score(y, est.predict_step(X) if step else est.predict(X))
+    return r2_score(y, est.predict_step(X) if step else est.predict(X))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m skorchlite",
         description="A short tour of skorchlite: fits SigmoidMLPRegressor and "
-                    "SigmoidMLPClassifier on small problems with every solver, with "
-                    "and without 10 restarts, next to scikit-learn's MLP, and prints "
-                    "a results table.")
+                    "SigmoidMLPClassifier on the teaching problems (noisy sine, damped "
+                    "sine, rings, a restart problem, quadratic, line), prints a results "
+                    "table with the score of each network and of its step-function "
+                    "limit, and writes one PNG per display of skorchlite.plotting.")
+    parser.add_argument("--out", default=DEFAULT_OUT, type=Path,
+                        help=f"folder for the figures (default: ./{DEFAULT_OUT})")
     parser.add_argument("--device", default="cpu",
-                        help="device for skorchlite: 'cpu' (default), 'auto', 'cuda', ...")
+                        help="device to train on: 'cpu' (default), 'auto', 'cuda', "
+                             "'cuda:N' or 'mps'")
+    parser.add_argument("--no-figures", action="store_true",
+                        help="print the table only (no matplotlib)")
     args = parser.parse_args(argv)
 
-    header = ("problem", "estimator", "solver", "run", "n_iter", "loss", "score", "seconds")
+    start = time.perf_counter()
+    rows = run_tour(args.out, args.device, figures=not args.no_figures)
+    header = ("problem", "estimator", "solver", "restarts", "n_iter", "loss", "score",
+              "step score", "seconds")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
-    for row in _rows(args.device):
-        name, est, solver, label, n_iter, loss, score, seconds = row
-        print(f"| {name} | {est} | {solver} | {label} | {n_iter} | {loss:.5f} | "
-              f"{score:.4f} | {seconds:.3f} |")
-    print("\nscore: R^2 for regression, accuracy for classification (training data).")
-    print("x10: n_restarts=10, the best of ten networks trained together.")
+    for name, est, solver, restarts, n_iter, loss, score, step, seconds in rows:
+        step = "-" if np.isnan(step) else f"{step:.4f}"
+        print(f"| {name} | {est} | {solver} | {restarts} | {n_iter} | {loss:.5f} | "
+              f"{score:.4f} | {step} | {seconds:.2f} |")
+    print("\nscore: R^2 (regression) or accuracy (classification) on the training data; "
+          "step score: the same for the network with every hidden unit replaced by its "
+          "0/1 step (predict_step).")
+    if not args.no_figures:
+        print(f"Figures written to {args.out.resolve()}:")
+        for png in sorted(args.out.glob("*.png")):
+            print(f"  {png.name}")
+    print(f"Tour done in {time.perf_counter() - start:.1f} s.")
 
 
 if __name__ == "__main__":
