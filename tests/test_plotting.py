@@ -1,0 +1,412 @@
+"""The displays of skorchlite.plotting draw what the network computes."""
+
+import copy
+import inspect
+import re
+import subprocess
+import sys
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from sklearn.exceptions import NotFittedError  # noqa: E402
+from sklearn.linear_model import LinearRegression  # noqa: E402
+
+from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor  # noqa: E402
+from skorchlite.datasets import make_rings  # noqa: E402
+from skorchlite.plotting import (  # noqa: E402
+    DecisionLinesDisplay,
+    HiddenSpaceDisplay,
+    HiddenUnitsDisplay,
+    LossCurveDisplay,
+    RestartsDisplay,
+    StepFunctionDisplay,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+FAST = {"solver": "lbfgs", "max_iter": 100, "random_state": 0, "device": "cpu"}
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def sine_data():
+    X = np.linspace(0, 2 * np.pi, 80).reshape(-1, 1)
+    y = np.sin(X).ravel() + 0.1 * np.random.RandomState(0).randn(80)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def sine_reg(sine_data):
+    return SigmoidMLPRegressor((4,), n_restarts=3, **FAST).fit(*sine_data)
+
+
+@pytest.fixture(scope="module")
+def rings_data():
+    return make_rings(60, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def rings_clf(rings_data):
+    return SigmoidMLPClassifier((3,), n_restarts=2, **FAST).fit(*rings_data)
+
+
+def _grid(display):
+    return display.fit_line_.get_xdata().reshape(-1, 1)
+
+
+# -- HiddenUnitsDisplay ---------------------------------------------------------
+
+
+def test_hidden_units_one_line_per_unit(sine_reg, sine_data):
+    X, y = sine_data
+    disp = HiddenUnitsDisplay.from_estimator(sine_reg, X, y)
+    grid = _grid(disp)
+    assert len(disp.lines_) == 4
+    assert [line.get_label() for line in disp.lines_] == [f"unit {i}" for i in range(4)]
+    assert disp.ax_units_ is not disp.ax_ and all(line.axes is disp.ax_units_
+                                                  for line in disp.lines_)
+    activations = sine_reg.hidden_activations(grid)[0]
+    for i, line in enumerate(disp.lines_):
+        np.testing.assert_allclose(line.get_ydata(), activations[:, i])
+    np.testing.assert_allclose(disp.fit_line_.get_ydata(), sine_reg.predict(grid))
+    assert grid.min() == X.min() and grid.max() == X.max()
+    assert np.all(np.diff(grid.ravel()) > 0)
+    assert disp.data_scatter_.get_offsets().shape == (80, 2)
+    legend = [text.get_text() for text in disp.ax_.get_legend().get_texts()]
+    assert legend == ["data", "network fit"] + [f"unit {i}" for i in range(4)]
+
+
+def test_hidden_units_scaled_is_activation_times_outgoing_weight(sine_reg, sine_data):
+    disp = HiddenUnitsDisplay.from_estimator(sine_reg, *sine_data, scaled=True)
+    grid = _grid(disp)
+    expected = sine_reg.hidden_activations(grid)[0] * sine_reg.coefs_[1][:, 0]
+    assert disp.ax_units_ is disp.ax_
+    for i, line in enumerate(disp.lines_):
+        np.testing.assert_allclose(line.get_ydata(), expected[:, i])
+    # one hidden layer, identity output: the scaled units add up to the fit
+    np.testing.assert_allclose(expected.sum(axis=1) + sine_reg.intercepts_[1][0],
+                               disp.fit_line_.get_ydata(), atol=1e-8)
+
+
+def test_hidden_units_second_layer(sine_data):
+    reg = SigmoidMLPRegressor((3, 2), **FAST).fit(*sine_data)
+    disp = HiddenUnitsDisplay.from_estimator(reg, sine_data[0], layer=1, scaled=True)
+    expected = reg.hidden_activations(_grid(disp))[1] * reg.coefs_[2][:, 0]
+    assert len(disp.lines_) == 2 and disp.data_scatter_ is None
+    np.testing.assert_allclose(disp.lines_[1].get_ydata(), expected[:, 1])
+
+
+def test_hidden_units_binary_classifier_draws_probability(sine_data):
+    X = sine_data[0]
+    labels = np.where(np.sin(X).ravel() > 0, "up", "down")
+    clf = SigmoidMLPClassifier((3,), **FAST).fit(X, labels)
+    disp = HiddenUnitsDisplay.from_estimator(clf, X, labels)
+    np.testing.assert_allclose(disp.fit_line_.get_ydata(), clf.predict_proba(_grid(disp))[:, 1])
+    assert set(disp.data_scatter_.get_offsets()[:, 1]) == {0.0, 1.0}
+
+
+def test_hidden_units_rejects_multiclass(sine_data):
+    X = sine_data[0]
+    clf = SigmoidMLPClassifier((3,), **FAST).fit(X, np.digitize(X.ravel(), [2, 4]))
+    with pytest.raises(ValueError, match="regressor or a binary classifier"):
+        HiddenUnitsDisplay.from_estimator(clf, X)
+
+
+def test_hidden_units_keeps_feature_names(sine_data):
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(sine_data[0], columns=["t"])
+    reg = SigmoidMLPRegressor((2,), **FAST).fit(X, sine_data[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        HiddenUnitsDisplay.from_estimator(reg, X, sine_data[1])
+        StepFunctionDisplay.from_estimator(reg, X)
+
+
+# -- StepFunctionDisplay ----------------------------------------------------------
+
+
+def test_step_function_thresholds_and_step_line(sine_reg, sine_data):
+    X, y = sine_data
+    disp = StepFunctionDisplay.from_estimator(sine_reg, X, y)
+    grid = _grid(disp)
+    w, b = sine_reg.coefs_[0][0], sine_reg.intercepts_[0]
+    thresholds = np.sort(-b / w)
+    inside = thresholds[(thresholds >= X.min()) & (thresholds <= X.max())]
+    np.testing.assert_allclose(disp.thresholds_, inside)
+    assert len(disp.threshold_lines_) == len(inside)
+    np.testing.assert_allclose([line.get_xdata()[0] for line in disp.threshold_lines_], inside)
+    np.testing.assert_allclose(disp.step_line_.get_ydata(), sine_reg.predict_step(grid))
+    np.testing.assert_allclose(disp.fit_line_.get_ydata(), sine_reg.predict(grid))
+    assert disp.step_line_.get_drawstyle().startswith("steps")
+
+
+def test_step_function_tanh(sine_data):
+    reg = SigmoidMLPRegressor((3,), activation="tanh", **FAST).fit(*sine_data)
+    disp = StepFunctionDisplay.from_estimator(reg, sine_data[0])
+    np.testing.assert_allclose(disp.step_line_.get_ydata(), reg.predict_step(_grid(disp)))
+
+
+@pytest.mark.parametrize("activation", ["relu", "identity"])
+def test_step_function_rejects_activation_without_step(sine_data, activation):
+    reg = SigmoidMLPRegressor((2,), activation=activation, **FAST).fit(*sine_data)
+    with pytest.raises(ValueError, match=f"step limit.*activation='{activation}'"):
+        StepFunctionDisplay.from_estimator(reg, sine_data[0])
+
+
+def test_step_function_constructor_keeps_thresholds_in_range():
+    grid = np.linspace(0, 1, 11)
+    disp = StepFunctionDisplay(grid, grid, np.round(grid), [0.7, -1.0, 0.2, 3.0]).plot()
+    np.testing.assert_array_equal(disp.thresholds_, [0.2, 0.7])
+    assert disp.data_scatter_ is None
+
+
+# -- DecisionLinesDisplay -----------------------------------------------------------
+
+
+def test_decision_lines_lie_on_unit_boundaries(rings_clf, rings_data):
+    X, y = rings_data
+    disp = DecisionLinesDisplay.from_estimator(rings_clf, X, y, grid_resolution=40)
+    W, b = rings_clf.coefs_[0], rings_clf.intercepts_[0]
+    assert len(disp.lines_) == W.shape[1] == 3
+    xlim, ylim = disp.ax_.get_xlim(), disp.ax_.get_ylim()
+    for i, line in enumerate(disp.lines_):
+        assert line.get_label() == f"unit {i}"
+        points = line.get_xydata()
+        np.testing.assert_allclose(points @ W[:, i] + b[i], 0, atol=1e-8)
+        assert np.all((points[:, 0] >= xlim[0] - 1e-9) & (points[:, 0] <= xlim[1] + 1e-9))
+        assert np.all((points[:, 1] >= ylim[0] - 1e-9) & (points[:, 1] <= ylim[1] + 1e-9))
+    assert [len(s.get_offsets()) for s in disp.scatter_] == [60, 60]
+    assert [s.get_label() for s in disp.scatter_] == ["class 0", "class 1"]
+    assert disp.surface_ is not None
+
+
+def test_decision_lines_skip_unit_with_zero_weights(rings_clf, rings_data):
+    clf = copy.deepcopy(rings_clf)
+    clf.coefs_[0][:, 1] = 0.0
+    disp = DecisionLinesDisplay.from_estimator(clf, *rings_data, grid_resolution=20)
+    assert disp.lines_[1] is None and disp.lines_[0] is not None
+
+
+def test_decision_lines_vertical_and_outside_lines():
+    xx0, xx1 = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-2, 2, 5))
+    weights = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    disp = DecisionLinesDisplay(xx0, xx1, xx0 > 0, weights, np.array([-0.5, 1.0, 5.0])).plot()
+    np.testing.assert_allclose(disp.lines_[0].get_xydata(), [[0.5, -2], [0.5, 2]])
+    np.testing.assert_allclose(disp.lines_[1].get_xydata(), [[-1, -1], [1, -1]])
+    assert disp.lines_[2] is None  # x = -5 is off the plot
+    assert disp.scatter_ == []
+
+
+def test_decision_lines_regressor(rings_data):
+    X, y = rings_data
+    reg = SigmoidMLPRegressor((2,), **FAST).fit(X, y)
+    disp = DecisionLinesDisplay.from_estimator(reg, X, y, grid_resolution=20)
+    assert len(disp.lines_) == 2 and len(disp.scatter_) == 1
+
+
+# -- HiddenSpaceDisplay -------------------------------------------------------------
+
+
+def test_hidden_space_scatter(rings_clf, rings_data):
+    X, y = rings_data
+    disp = HiddenSpaceDisplay.from_estimator(rings_clf, X, y, units=(2, 0, 1))
+    assert disp.ax_.name == "3d"
+    assert (disp.ax_.get_xlabel(), disp.ax_.get_ylabel(), disp.ax_.get_zlabel()) == (
+        "unit 2", "unit 0", "unit 1")
+    assert len(disp.scatter_) == 2
+    assert sum(len(s._offsets3d[0]) for s in disp.scatter_) == len(X)
+    H = rings_clf.hidden_activations(X)[0]
+    drawn = np.column_stack(disp.scatter_[1]._offsets3d)
+    np.testing.assert_allclose(drawn, H[y == 1][:, [2, 0, 1]])
+
+
+def test_hidden_space_regressor_coloured_by_y(sine_data):
+    reg = SigmoidMLPRegressor((3,), **FAST).fit(*sine_data)
+    disp = HiddenSpaceDisplay.from_estimator(reg, *sine_data)
+    assert len(disp.scatter_) == 1 and disp.colorbar_ is not None
+    assert len(disp.scatter_[0]._offsets3d[0]) == 80
+
+
+@pytest.mark.parametrize("units", [(0, 1), (0, 0, 1), (0, 1, 3), (0, 1, -1), (0, 1, 2.0),
+                                   (True, 1, 2)])
+def test_hidden_space_rejects_bad_units(rings_clf, rings_data, units):
+    with pytest.raises(ValueError, match=r"units must be 3 distinct ints in \[0, 2\]"):
+        HiddenSpaceDisplay.from_estimator(rings_clf, *rings_data, units=units)
+
+
+def test_hidden_space_rejects_small_layer_and_2d_axes(rings_clf, rings_data, sine_reg,
+                                                      sine_data):
+    small = SigmoidMLPRegressor((2,), **FAST).fit(*sine_data)
+    with pytest.raises(ValueError, match="at least 3 units; layer 0 has 2"):
+        HiddenSpaceDisplay.from_estimator(small, sine_data[0])
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match="projection='3d'"):
+        HiddenSpaceDisplay.from_estimator(rings_clf, *rings_data, ax=ax)
+    with pytest.raises(ValueError, match="projection='3d'"):
+        HiddenSpaceDisplay(np.zeros((4, 3))).plot(ax=ax)
+
+
+# -- LossCurveDisplay and RestartsDisplay ---------------------------------------------
+
+
+def test_loss_curves(sine_reg):
+    disp = LossCurveDisplay.from_estimator(sine_reg)
+    assert len(disp.lines_) == sine_reg.n_restarts == len(sine_reg.restart_loss_curves_)
+    assert disp.best_line_ is disp.lines_[sine_reg.best_restart_]
+    np.testing.assert_allclose(disp.best_line_.get_ydata(), sine_reg.loss_curve_)
+    for line, curve in zip(disp.lines_, sine_reg.restart_loss_curves_):
+        np.testing.assert_allclose(line.get_ydata(), curve)
+    assert disp.best_line_.get_linewidth() > disp.lines_[sine_reg.best_restart_ - 1].get_linewidth()
+    assert disp.validation_lines_ is None and disp.ax_validation_ is None
+    assert (disp.ax_.get_xlabel(), disp.ax_.get_ylabel()) == ("iteration", "loss")
+    assert disp.best_line_.get_label() == f"loss, kept restart {sine_reg.best_restart_}"
+
+
+def test_loss_curves_with_validation_scores(sine_data):
+    reg = SigmoidMLPRegressor((3,), solver="adam", max_iter=15, n_restarts=3,
+                              early_stopping=True, random_state=0, device="cpu")
+    reg.fit(*sine_data)
+    disp = LossCurveDisplay.from_estimator(reg, yscale="linear")
+    assert len(disp.validation_lines_) == 3
+    assert all(line.axes is disp.ax_validation_ for line in disp.validation_lines_)
+    np.testing.assert_allclose(disp.validation_lines_[reg.best_restart_].get_ydata(),
+                               reg.validation_scores_)
+    assert disp.ax_.get_yscale() == "linear"
+
+
+def test_restarts_markers_sorted(sine_reg):
+    disp = RestartsDisplay.from_estimator(sine_reg)
+    losses = sine_reg.restart_losses_
+    np.testing.assert_allclose(disp.sorted_losses_, np.sort(losses))
+    np.testing.assert_allclose(disp.markers_.get_ydata(), np.sort(losses))
+    assert np.all(np.diff(disp.markers_.get_ydata()) >= 0)
+    np.testing.assert_array_equal(disp.markers_.get_xdata(), np.arange(1, len(losses) + 1))
+    assert disp.best_marker_.get_ydata()[0] == losses[sine_reg.best_restart_]
+
+
+def test_restarts_marks_kept_restart_at_its_rank():
+    disp = RestartsDisplay([0.5, 0.2, 0.9], best_restart=2).plot()
+    assert disp.best_marker_.get_xydata().tolist() == [[3.0, 0.9]]
+
+
+# -- shared behaviour -----------------------------------------------------------------
+
+
+def _draw(name, sine_reg, sine_data, rings_clf, rings_data, **kwargs):
+    calls = {
+        "hidden_units": lambda: HiddenUnitsDisplay.from_estimator(sine_reg, *sine_data, **kwargs),
+        "step": lambda: StepFunctionDisplay.from_estimator(sine_reg, *sine_data, **kwargs),
+        "lines": lambda: DecisionLinesDisplay.from_estimator(rings_clf, *rings_data,
+                                                             grid_resolution=20, **kwargs),
+        "space": lambda: HiddenSpaceDisplay.from_estimator(rings_clf, *rings_data, **kwargs),
+        "loss": lambda: LossCurveDisplay.from_estimator(sine_reg, **kwargs),
+        "restarts": lambda: RestartsDisplay.from_estimator(sine_reg, **kwargs),
+    }
+    return calls[name]()
+
+
+DISPLAYS = ["hidden_units", "step", "lines", "space", "loss", "restarts"]
+
+
+@pytest.mark.parametrize("name", DISPLAYS)
+def test_draws_into_given_axes(name, sine_reg, sine_data, rings_clf, rings_data):
+    fig = plt.figure()
+    ax = fig.add_subplot(projection="3d" if name == "space" else None)
+    n_figures = len(plt.get_fignums())
+    disp = _draw(name, sine_reg, sine_data, rings_clf, rings_data, ax=ax)
+    assert disp.ax_ is ax and disp.figure_ is fig
+    assert len(plt.get_fignums()) == n_figures
+
+
+@pytest.mark.parametrize("name", DISPLAYS)
+def test_new_figure_without_axes(name, sine_reg, sine_data, rings_clf, rings_data):
+    disp = _draw(name, sine_reg, sine_data, rings_clf, rings_data)
+    assert disp.figure_ is disp.ax_.figure and len(plt.get_fignums()) == 1
+
+
+@pytest.mark.parametrize("Display", [HiddenUnitsDisplay, StepFunctionDisplay,
+                                     DecisionLinesDisplay, HiddenSpaceDisplay])
+def test_unfitted_estimator(Display, rings_data):
+    with pytest.raises(NotFittedError):
+        Display.from_estimator(SigmoidMLPClassifier(), *rings_data)
+
+
+@pytest.mark.parametrize("Display", [LossCurveDisplay, RestartsDisplay])
+def test_unfitted_estimator_curves(Display):
+    with pytest.raises(NotFittedError):
+        Display.from_estimator(SigmoidMLPRegressor())
+
+
+def test_rejects_other_estimators(sine_data):
+    lin = LinearRegression().fit(*sine_data)
+    with pytest.raises(ValueError, match="expects a SigmoidMLPRegressor or SigmoidMLPClassifier"):
+        HiddenUnitsDisplay.from_estimator(lin, *sine_data)
+
+
+@pytest.mark.parametrize("Display", [HiddenUnitsDisplay, StepFunctionDisplay])
+def test_1d_displays_reject_2d_input(Display, rings_clf, rings_data, sine_reg):
+    with pytest.raises(ValueError, match=r"exactly 1 feature column.*got X of shape \(120, 2\)"):
+        Display.from_estimator(sine_reg, *rings_data)
+    with pytest.raises(ValueError, match="fitted on 1 feature"):
+        Display.from_estimator(rings_clf, rings_data[0][:, :1])
+
+
+def test_decision_lines_reject_1d_input(sine_reg, sine_data):
+    with pytest.raises(ValueError, match=r"exactly 2 feature column.*\(80, 1\)"):
+        DecisionLinesDisplay.from_estimator(sine_reg, *sine_data)
+
+
+def test_inconsistent_y(sine_reg, sine_data):
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        HiddenUnitsDisplay.from_estimator(sine_reg, sine_data[0], sine_data[1][:10])
+
+
+@pytest.mark.parametrize("layer", [1, -1, 0.0, True, "0"])
+def test_layer_out_of_range(layer, sine_reg, sine_data, rings_clf, rings_data):
+    with pytest.raises(ValueError, match=r"layer must be an int in \[0, 0\]"):
+        HiddenUnitsDisplay.from_estimator(sine_reg, *sine_data, layer=layer)
+    with pytest.raises(ValueError, match=r"layer must be an int in \[0, 0\]"):
+        HiddenSpaceDisplay.from_estimator(rings_clf, *rings_data, layer=layer)
+
+
+def test_plot_redraws_from_stored_arrays(sine_reg, sine_data):
+    disp = HiddenUnitsDisplay.from_estimator(sine_reg, *sine_data)
+    first = disp.ax_
+    disp.plot()
+    assert disp.ax_ is not first and len(disp.lines_) == 4
+
+
+def test_import_skorchlite_does_not_import_matplotlib():
+    code = "import skorchlite, sys; assert 'matplotlib' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _documented_parameters(doc):
+    """The names of a numpydoc Parameters section."""
+    section = re.search(r"\n( *)Parameters\n\1-+\n(.*?)(\n\1[A-Z][A-Za-z ]+\n\1-+\n|\Z)",
+                        doc, re.S)
+    assert section, "no Parameters section"
+    return re.findall(rf"^{section.group(1)}(\w+) :", section.group(2), re.M)
+
+
+@pytest.mark.parametrize("Display", [HiddenUnitsDisplay, StepFunctionDisplay,
+                                     DecisionLinesDisplay, HiddenSpaceDisplay,
+                                     LossCurveDisplay, RestartsDisplay])
+@pytest.mark.parametrize("method", ["__init__", "from_estimator", "plot"])
+def test_docstrings_match_signatures(Display, method):
+    func = getattr(Display, method)
+    doc = Display.__doc__ if method == "__init__" else func.__doc__
+    names = [p for p in inspect.signature(func).parameters if p not in ("self", "cls")]
+    assert _documented_parameters("\n" + inspect.cleandoc(doc)) == names
+    assert "Examples\n--------" in inspect.cleandoc(doc)
