@@ -27,8 +27,7 @@ def _experiments(device):
     """(name, estimator, X, y, figures) for each step of the tour; figures
     maps a file name to a function (plotting module, fitted estimator, X, y)
     -> display."""
-    from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
-    from skorchlite import datasets
+    from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor, datasets
 
     sine = datasets.make_noisy_sine(random_state=0)
     damped = datasets.make_damped_sine()
