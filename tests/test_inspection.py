@@ -112,7 +112,7 @@ def test_feature_names_and_pandas_output(Estimator):
     names = est.get_feature_names_out()
     assert list(names) == [f"{prefix}{i}" for i in range(3)]
     est.set_output(transform="pandas")
-    frame = est.transform(pd.DataFrame(X, columns=["a", "b"]))
+    frame = est.transform(X)
     assert isinstance(frame, pd.DataFrame) and list(frame.columns) == list(names)
     y = X[:, 0] if Estimator is SigmoidMLPRegressor else np.arange(60) % 3
     frame = est.fit_transform(pd.DataFrame(X, columns=["a", "b"]), y)
