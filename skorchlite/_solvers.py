@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-from sklearn.utils import shuffle as shuffle_indices
 
 from ._network import to_numpy, to_tensor
 from ._optim import make_optimizer
@@ -76,6 +75,7 @@ def _on_device(array, net):
 # ---------------------------------------------------------------------------
 
 
+@torch.inference_mode()
 def fit_stochastic(net, data, options, state, random_state, incremental=False):
     """Minibatch training of every restart at once (``adam`` or ``sgd``).
 
@@ -122,7 +122,7 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
     try:
         for _ in range(options["max_iter"]):
             if options["shuffle"]:
-                sample_idx = shuffle_indices(sample_idx, random_state=random_state)
+                sample_idx = _shuffled(sample_idx, random_state)
                 idx = to_tensor(sample_idx, net.device)
             weight_sums = (stops - starts if sw_host is None
                            else np.add.reduceat(sw_host[sample_idx], starts))
@@ -187,6 +187,15 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
     return FitResult(coefs, intercepts, losses, n_iter, converged, messages)
 
 
+def _shuffled(indices, random_state):
+    """``sklearn.utils.shuffle(indices, random_state=random_state)``, without
+    its input validation (a third of a tiny fit's time): the same draws, so
+    the same minibatches as scikit-learn's MLP."""
+    order = np.arange(len(indices))
+    random_state.shuffle(order)
+    return indices[order]
+
+
 def _trigger_stopping(stalled, state, options, messages):
     """Stop the stalled restarts, or divide their learning rate by 5 under
     ``learning_rate="adaptive"`` (sgd) until it falls to 1e-6."""
@@ -222,6 +231,7 @@ def _print_iteration(n_iter, losses, active):
 # ---------------------------------------------------------------------------
 
 
+@torch.inference_mode()
 def fit_lbfgs(net, data, options, state, random_state=None, incremental=False):
     """L-BFGS-B from scipy on the flattened float64 parameters of each restart.
 
