@@ -49,7 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import skorchlite  # noqa: E402
-import skorchlite._solvers as solvers  # noqa: E402
+import skorchlite._lbfgs as solvers  # noqa: E402
 from skorchlite import SigmoidMLPRegressor  # noqa: E402
 
 CASES = ("small", "medium", "restarts", "predict")

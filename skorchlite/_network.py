@@ -32,8 +32,10 @@ def to_tensor(array, device, dtype=None):
     array = np.asarray(array)
     if not array.flags.writeable or not array.flags.c_contiguous:
         # torch refuses to share read-only memory (memmaps, broadcast views).
-        array = np.ascontiguousarray(array).copy()
+        array = np.array(array, order="C")
     tensor = torch.from_numpy(array)
+    if device.type == "cpu" and (dtype is None or dtype == tensor.dtype):
+        return tensor
     return tensor.to(device=device, dtype=dtype or tensor.dtype)
 
 
@@ -44,8 +46,10 @@ def torch_dtype(dtype):
 
 
 def to_numpy(tensor):
-    """Copy a tensor to a numpy array on the host."""
-    return tensor.detach().cpu().numpy()
+    """A tensor as a numpy array on the host (sharing memory on the CPU)."""
+    if tensor.device.type == "cpu":
+        return tensor.numpy()
+    return tensor.cpu().numpy()
 
 
 # ---------------------------------------------------------------------------
@@ -70,13 +74,13 @@ def _identity_backward(delta, activation):
 
 
 def _relu_backward(delta, activation):
-    return torch.ops.aten.threshold_backward(delta, activation, 0)
+    return torch.ops.aten.threshold_backward.default(delta, activation, 0)
 
 
 # Each maps (d loss / d activation, activation) to d loss / d pre-activation.
 ACTIVATION_BACKWARD = {
-    "logistic": torch.ops.aten.sigmoid_backward,
-    "tanh": torch.ops.aten.tanh_backward,
+    "logistic": torch.ops.aten.sigmoid_backward.default,
+    "tanh": torch.ops.aten.tanh_backward.default,
     "relu": _relu_backward,
     "identity": _identity_backward,
 }
@@ -259,9 +263,13 @@ class BatchedMLP:
         self.flat = torch.empty((self.n_restarts, self.n_params), device=device,
                                 dtype=dtype)
         self.grad = torch.zeros_like(self.flat)
+        self._make_views()
+        self.set_params(coefs, intercepts)
+
+    def _make_views(self):
         self.coefs, self.intercepts = self.views(self.flat)
         self.coef_grads, self.intercept_grads = self.views(self.grad)
-        self.set_params(coefs, intercepts)
+        self.weights = self.flat[:, :self.n_coefs]  # all weights, no biases
 
     def views(self, flat):
         """Weight and bias views into a flat ``(R, P)`` buffer."""
@@ -280,8 +288,7 @@ class BatchedMLP:
         one = copy.copy(self)
         one.n_restarts = 1
         one.flat, one.grad = self.flat[r:r + 1], self.grad[r:r + 1]
-        one.coefs, one.intercepts = one.views(one.flat)
-        one.coef_grads, one.intercept_grads = one.views(one.grad)
+        one._make_views()
         return one
 
     def set_params(self, coefs, intercepts):
@@ -344,8 +351,8 @@ class BatchedMLP:
             delta = delta.mul_(sample_weight[:, None] / weight_sum)
         if alpha:
             # the weights come first in each row of the flat buffer
-            weights = self.flat[:, :self.n_coefs]
-            loss = loss.add_(torch.linalg.vecdot(weights, weights), alpha=0.5 * alpha)
+            loss = loss.add_(torch.linalg.vecdot(self.weights, self.weights),
+                             alpha=0.5 * alpha)
         loss = loss.div_(weight_sum)
 
         backward = ACTIVATION_BACKWARD[self.activation]

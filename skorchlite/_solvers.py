@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from ._network import to_numpy, to_tensor
+from ._lbfgs import fit_lbfgs
 from ._optim import make_optimizer
 
 
@@ -224,80 +225,6 @@ def _print_iteration(n_iter, losses, active):
     else:
         print("Iteration %d, loss = %.8f (best of %d restarts, %d still training)"
               % (n_iter.max(), np.nanmin(losses), len(losses), active.sum()))
-
-
-# ---------------------------------------------------------------------------
-# lbfgs
-# ---------------------------------------------------------------------------
-
-
-@torch.inference_mode()
-def fit_lbfgs(net, data, options, state, random_state=None, incremental=False):
-    """L-BFGS-B from scipy on the flattened float64 parameters of each restart.
-
-    One scipy run per restart: the restart's row of the network's flat buffer
-    is the optimisation variable (``x`` is copied into it, no weights are
-    allocated per call) and the hand-derived gradient comes back as one
-    float64 vector. ``max_iter``, ``max_fun`` and ``tol`` (as ``gtol``) go to
-    scipy as scikit-learn passes them. Why one run per restart rather than
-    one run over the concatenated restarts: see ``benchmarks/`` and
-    ``docs/performance.rst`` (the joint run is kept as ``LBFGS_JOINT`` for
-    that measurement).
-    """
-    X, Y, sw = (_on_device(a, net) for a in (data.X, data.Y, data.sample_weight))
-    weight_sum = float(X.shape[0] if sw is None else data.sample_weight.sum())
-    R = net.n_restarts
-    losses, n_iter = np.full(R, np.nan), np.zeros(R, dtype=int)
-    converged, messages = np.zeros(R, dtype=bool), [""] * R
-    state.loss_curves = [[] for _ in range(R)]
-    runs = [list(range(R))] if LBFGS_JOINT else [[r] for r in range(R)]
-    for rows in runs:
-        sub = net if LBFGS_JOINT else net.restart(rows[0])
-        result, row_losses = _run_lbfgs(sub, X, Y, sw, weight_sum, options,
-                                        [state.loss_curves[r] for r in rows])
-        losses[rows] = row_losses
-        n_iter[rows] = min(result.nit, options["max_iter"])
-        converged[rows] = result.status == 0
-        for r in rows:
-            messages[r] = "scipy status %d: %s" % (result.status, result.message)
-    coefs, intercepts = net.get_params()
-    return FitResult(coefs, intercepts, losses, n_iter, converged, messages)
-
-
-LBFGS_JOINT = False
-
-
-def _run_lbfgs(net, X, Y, sw, weight_sum, options, curves):
-    """One scipy L-BFGS-B run minimising the sum of ``net``'s row objectives."""
-    from scipy.optimize import minimize
-
-    last = {}
-
-    def objective(x):
-        net.flat.copy_(to_tensor(x, net.device).view_as(net.flat))
-        loss = net.loss_and_grad(X, Y, sw, options["alpha"], weight_sum)
-        last["losses"] = to_numpy(loss)
-        grad = to_numpy(net.grad).astype(np.float64, copy=True).ravel()
-        return float(last["losses"].sum()), grad
-
-    def callback(intermediate_result):
-        # the callback follows the evaluation of the accepted point
-        for curve, value in zip(curves, last["losses"]):
-            curve.append(float(value))
-        if options["verbose"]:
-            print("Iteration %d, loss = %.8f" % (len(curves[0]), intermediate_result.fun))
-
-    result = minimize(
-        objective, to_numpy(net.flat).astype(np.float64).ravel(), method="L-BFGS-B",
-        jac=True, callback=callback,
-        options={"maxiter": options["max_iter"], "maxfun": options["max_fun"],
-                 "gtol": options["tol"]})
-    net.flat.copy_(to_tensor(result.x, net.device).view_as(net.flat))
-    if len(curves) == 1:
-        return result, np.array([result.fun])
-    with torch.no_grad():
-        losses = net.loss_and_grad(X, Y, sw, options["alpha"], weight_sum)
-    return result, to_numpy(losses)
 
 
 SOLVERS = {"adam": fit_stochastic, "sgd": fit_stochastic, "lbfgs": fit_lbfgs}
