@@ -22,7 +22,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._device import prediction_device, resolve_device, thread_limits
 from ._network import STEP_LIMITS, BatchedMLP, glorot_uniform, to_numpy, to_tensor, torch_dtype
 from ._params import MLP_CONSTRAINTS, validate_params
-from ._solvers import SOLVERS, Data, TrainingState
+from ._solvers import SOLVERS
+from ._state import Data, TrainingState
 
 _STOCHASTIC_SOLVERS = ("adam", "sgd")
 

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from ._network import to_numpy, to_tensor
+from ._state import FitResult
 
 LBFGS_JOINT = False
 
@@ -28,8 +29,6 @@ LBFGS_JOINT = False
 @torch.inference_mode()
 def fit_lbfgs(net, data, options, state, random_state=None, incremental=False):
     """Train every restart with scipy's L-BFGS-B (float64, torch gradients)."""
-    from ._solvers import FitResult
-
     X, Y, sw = (None if a is None else to_tensor(a, net.device, net.dtype)
                 for a in (data.X, data.Y, data.sample_weight))
     weight_sum = float(X.shape[0] if sw is None else data.sample_weight.sum())

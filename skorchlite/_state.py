@@ -1,0 +1,54 @@
+"""What solvers take and give: numpy-only records shared by the solvers."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class TrainingState:
+    """Per-restart bookkeeping carried across ``warm_start`` fits and
+    ``partial_fit`` calls (numpy only, so it pickles anywhere)."""
+
+    n_restarts: int
+    early_stopping: bool
+    learning_rate: np.ndarray = None
+    loss_curves: list = None
+    validation_scores: list = None
+    best_loss: np.ndarray = None
+    best_validation_score: np.ndarray = None
+    no_improvement: np.ndarray = None
+    t: int = 0
+    optimizer: dict = None
+
+    def __post_init__(self):
+        R = self.n_restarts
+        self.loss_curves = [[] for _ in range(R)]
+        self.validation_scores = [[] for _ in range(R)] if self.early_stopping else None
+        self.best_loss = np.full(R, np.inf)
+        self.best_validation_score = np.full(R, -np.inf)
+        self.no_improvement = np.zeros(R, dtype=int)
+
+
+@dataclass
+class FitResult:
+    """What a solver returns: numpy parameters and per-restart outcomes."""
+
+    coefs: list  # (R, fan_in, fan_out) arrays
+    intercepts: list  # (R, fan_out) arrays
+    losses: np.ndarray  # (R,) final training loss, scikit-learn's ``loss_``
+    n_iter: np.ndarray  # (R,) iterations run in this call
+    converged: np.ndarray  # (R,) bool: stopped by a tolerance, not by max_iter
+    messages: list = field(default_factory=list)  # (R,) why each stopped
+
+
+@dataclass
+class Data:
+    """Training (and validation) arrays, numpy, as the estimator prepared them."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    sample_weight: np.ndarray = None
+    X_val: np.ndarray = None
+    Y_val: np.ndarray = None
+    sample_weight_val: np.ndarray = None
