@@ -207,13 +207,7 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             result = SOLVERS[self.solver](net, data, options, state, random_state,
                                           incremental)
 
-        best = self._best_restart(result, state, stochastic)
-        if not all(np.isfinite(p[best]).all() for p in result.coefs + result.intercepts):
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data "
-                "may contain large values and need to be preprocessed (e.g. "
-                "with StandardScaler), or learning_rate_init may be too high.")
-
+        best = self._keep_best(result, state, stochastic)
         self._store(result, state, best, layer_units, out_activation, device, stochastic)
         self._warn_convergence(result, best, stochastic, incremental)
         return self
@@ -263,12 +257,34 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         options.update(batch_size=batch_size, score=score)
         return options
 
-    def _best_restart(self, result, state, stochastic):
+    def _keep_best(self, result, state, stochastic):
+        """Index of the restart to keep; drops (with a warning) the restarts
+        that diverged, and raises when none is left."""
+        R = len(result.losses)
+        params = result.coefs + result.intercepts
+        finite = np.array([all(np.isfinite(p[r]).all() for p in params) for r in range(R)])
+        dropped = result.diverged | ~finite
+        hint = ("scale X (e.g. with sklearn.preprocessing.StandardScaler)" if not stochastic
+                else f"lower learning_rate_init (now {self.learning_rate_init}) or scale X "
+                     "(e.g. with sklearn.preprocessing.StandardScaler)")
+        if dropped.all():
+            raise ValueError(
+                "Solver produced non-finite parameter weights: every restart "
+                f"({R} of {R}) diverged, its loss or weights became nan or inf. The "
+                f"input data may contain large values and need to be preprocessed; {hint}.")
+        if dropped.any():
+            which = ", ".join(str(r) for r in np.flatnonzero(dropped))
+            warnings.warn(
+                f"Restart(s) {which} of {R} diverged (loss or weights became nan or "
+                f"inf) and were dropped; the best of the other {R - dropped.sum()} is "
+                f"kept. To avoid this, {hint}.", RuntimeWarning)
+        result.losses = np.where(np.isfinite(result.losses), result.losses, np.inf)
         if self.early_stopping and stochastic:
             scores = np.where(np.isnan(state.best_validation_score), -np.inf,
                               state.best_validation_score)
-            return int(np.argmax(scores))
-        return int(np.argmin(np.where(np.isfinite(result.losses), result.losses, np.inf)))
+            return int(np.argmax(np.where(dropped, -np.inf, scores)))
+        candidates = np.flatnonzero(~dropped)
+        return int(candidates[np.argmin(result.losses[candidates])])
 
     def _store(self, result, state, best, layer_units, out_activation, device, stochastic):
         self.coefs_ = [c[best].copy() for c in result.coefs]
@@ -302,6 +318,10 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         self._stop_messages = result.messages
 
     def _warn_convergence(self, result, best, stochastic, incremental):
+        if result.interrupted:
+            warnings.warn(f"Training interrupted by user at {result.interrupted}; "
+                          "keeping the weights reached so far.")
+            return
         if result.converged[best] or incremental:
             return
         if stochastic and result.n_iter[best] == self.max_iter:

@@ -1,6 +1,7 @@
 """Where a fit runs: device resolution and the CPU thread rule."""
 
 import re
+import threading
 import warnings
 from contextlib import contextmanager
 
@@ -68,25 +69,38 @@ def prediction_device(fitted_device):
         return torch.device("cpu")
 
 
+_thread_lock = threading.Lock()
+_thread_state = {"depth": 0, "torch": None, "blas": None}
+
+
 @contextmanager
 def thread_limits(device, work_per_step):
-    """Run a fit with the thread counts its size calls for.
+    """Run a fit or a prediction with the thread counts its size calls for.
 
     On the CPU, steps smaller than :data:`SINGLE_THREAD_WORK` multiply-adds
-    run torch on one thread. BLAS (used by scipy's L-BFGS-B on vectors of a
-    few thousand numbers at most) always runs on one thread during a fit, so
-    that it cannot compete with torch's pool. Previous settings are restored
-    on exit.
+    run torch on one thread. BLAS (numpy's and scipy's OpenBLAS, used by
+    scipy's L-BFGS-B on vectors of a few thousand numbers at most; torch's
+    own MKL is not affected) runs on one thread, so that it cannot compete
+    with torch's pool. The settings are process-wide, so calls from several
+    threads at once are counted: the first to enter saves the previous
+    settings and the last to leave restores them.
     """
     from threadpoolctl import threadpool_limits
 
-    previous = torch.get_num_threads()
     single = device.type != "cpu" or work_per_step < SINGLE_THREAD_WORK
-    try:
-        if single and previous != 1:
+    with _thread_lock:
+        if _thread_state["depth"] == 0:
+            _thread_state["torch"] = torch.get_num_threads()
+            _thread_state["blas"] = threadpool_limits(limits=1, user_api="blas")
+        _thread_state["depth"] += 1
+        if single and torch.get_num_threads() != 1:
             torch.set_num_threads(1)
-        with threadpool_limits(limits=1, user_api="blas"):
-            yield
+    try:
+        yield
     finally:
-        if torch.get_num_threads() != previous:
-            torch.set_num_threads(previous)
+        with _thread_lock:
+            _thread_state["depth"] -= 1
+            if _thread_state["depth"] == 0:
+                _thread_state["blas"].restore_original_limits()
+                if torch.get_num_threads() != _thread_state["torch"]:
+                    torch.set_num_threads(_thread_state["torch"])

@@ -28,22 +28,23 @@ LBFGS_JOINT = False
 
 @torch.inference_mode()
 def fit_lbfgs(net, data, options, state, random_state=None, incremental=False):
-    """Train every restart with scipy's L-BFGS-B (float64, torch gradients)."""
+    """Train every restart with scipy's L-BFGS-B (float64, torch gradients).
+
+    A restart whose loss ends nan or inf is marked as diverged; Ctrl-C ends
+    the training with the weights reached so far (later restarts not run).
+    """
     X, Y, sw = (None if a is None else to_tensor(a, net.device, net.dtype)
                 for a in (data.X, data.Y, data.sample_weight))
     weight_sum = float(X.shape[0] if sw is None else data.sample_weight.sum())
-    R = net.n_restarts
-    state.loss_curves = [[] for _ in range(R)]
-    outcome = {"losses": np.full(R, np.nan), "n_iter": np.zeros(R, dtype=int),
-               "converged": np.zeros(R, dtype=bool), "messages": [""] * R}
+    state.loss_curves = [[] for _ in range(net.n_restarts)]
+    result = FitResult.empty(net.n_restarts)
     args = (X, Y, sw, options["alpha"], weight_sum)
-    if LBFGS_JOINT and R > 1:
-        _run_joint(net, args, options, state, outcome)
+    if LBFGS_JOINT and net.n_restarts > 1:
+        _run_joint(net, args, options, state, result)
     else:
-        _run_sequential(net, args, options, state, outcome)
-    coefs, intercepts = net.get_params()
-    return FitResult(coefs, intercepts, outcome["losses"], outcome["n_iter"],
-                     outcome["converged"], outcome["messages"])
+        _run_sequential(net, args, options, state, result)
+    result.coefs, result.intercepts = net.get_params()
+    return result
 
 
 def _minimize(objective, x0, options, callback):
@@ -54,31 +55,43 @@ def _minimize(objective, x0, options, callback):
                              "gtol": options["tol"]})
 
 
-def _record(outcome, r, result, max_iter):
-    outcome["losses"][r] = result.fun
-    outcome["n_iter"][r] = min(result.nit, max_iter)
-    outcome["converged"][r] = result.status == 0
-    outcome["messages"][r] = "scipy status %d: %s" % (result.status, result.message)
+def _record(outcome, r, scipy_result, max_iter):
+    outcome.losses[r] = scipy_result.fun
+    outcome.n_iter[r] = min(scipy_result.nit, max_iter)
+    outcome.converged[r] = scipy_result.status == 0
+    outcome.diverged[r] = not np.isfinite(scipy_result.fun)
+    outcome.messages[r] = "scipy status %d: %s" % (scipy_result.status, scipy_result.message)
 
 
 def _run_sequential(net, args, options, state, outcome):
     for r in range(net.n_restarts):
         one = net.restart(r)
         params, grads = one.flat.view(-1), one.grad.view(-1)
+        curve = state.loss_curves[r]
         objective = _objective(one, params, grads, args)
-        callback = _callback(state.loss_curves[r], options["verbose"],
+        callback = _callback(curve, options["verbose"],
                              f"Restart {r}, iteration" if net.n_restarts > 1 else "Iteration")
-        result = _minimize(objective, to_numpy(params).astype(np.float64), options, callback)
-        params.copy_(to_tensor(result.x, net.device))
-        _record(outcome, r, result, options["max_iter"])
+        try:
+            scipy_result = _minimize(objective, to_numpy(params).astype(np.float64),
+                                     options, callback)
+        except KeyboardInterrupt:
+            # keep the point scipy last evaluated (it is in the buffer)
+            outcome.losses[r] = objective.last_loss
+            outcome.n_iter[r] = len(curve)
+            outcome.interrupted = f"restart {r}, iteration {len(curve) + 1}"
+            return
+        params.copy_(to_tensor(scipy_result.x, net.device))
+        _record(outcome, r, scipy_result, options["max_iter"])
 
 
 def _objective(net, params, grads, args):
     def objective(x):
         params.copy_(to_tensor(x, net.device))
         loss = float(net.loss_and_grad(*args)[0])
+        objective.last_loss = loss
         # scipy keeps the gradient it is given: hand it a copy of the buffer
         return loss, to_numpy(grads).copy()
+    objective.last_loss = np.nan
     return objective
 
 
@@ -107,9 +120,10 @@ def _run_joint(net, args, options, state, outcome):
         for curve, value in zip(state.loss_curves, last["losses"]):
             curve.append(float(value))
 
-    result = _minimize(objective, to_numpy(params).astype(np.float64), options, callback)
-    params.copy_(to_tensor(result.x, net.device))
+    scipy_result = _minimize(objective, to_numpy(params).astype(np.float64), options, callback)
+    params.copy_(to_tensor(scipy_result.x, net.device))
     losses = to_numpy(net.loss_and_grad(*args)).copy()
     for r in range(net.n_restarts):
-        _record(outcome, r, result, options["max_iter"])
-        outcome["losses"][r] = losses[r]
+        _record(outcome, r, scipy_result, options["max_iter"])
+        outcome.losses[r] = losses[r]
+        outcome.diverged[r] = not np.isfinite(losses[r])

@@ -7,7 +7,6 @@ Per-restart bookkeeping that must survive between calls (``warm_start``,
 ``partial_fit``) lives in a ``TrainingState`` (both in ``_state.py``).
 """
 
-import warnings
 
 import numpy as np
 import torch
@@ -27,32 +26,60 @@ def _on_device(array, net):
 # ---------------------------------------------------------------------------
 
 
+class _Minibatches:
+    """The training rows on the device, served in scikit-learn's minibatch order.
+
+    X, Y and the sample weights sit side by side in one device tensor, so a
+    minibatch is one gather; the row order of each epoch is drawn on the host
+    (the same draws as scikit-learn's MLP) and moved over once per epoch.
+    """
+
+    def __init__(self, data, net, batch_size, shuffle):
+        columns = [data.X, data.Y] + ([] if data.sample_weight is None
+                                      else [data.sample_weight[:, None]])
+        self.table = _on_device(np.hstack(columns) if len(columns) > 1 else columns[0], net)
+        self.device, self.shuffle = net.device, shuffle
+        self.n_samples = self.table.shape[0]
+        self.n_features, self.n_outputs = data.X.shape[1], data.Y.shape[1]
+        self.sample_weight = data.sample_weight
+        self.starts = np.arange(0, self.n_samples, batch_size)
+        self.stops = np.minimum(self.starts + batch_size, self.n_samples)
+        self.order = np.arange(self.n_samples)
+
+    def epoch(self, random_state):
+        """Yield (X, Y, sample_weight or None, weight sum, rows) per minibatch."""
+        if self.shuffle:
+            self.order = _shuffled(self.order, random_state)
+            order = to_tensor(self.order, self.device)
+        weight_sums = (self.stops - self.starts if self.sample_weight is None
+                       else np.add.reduceat(self.sample_weight[self.order], self.starts))
+        d, o = self.n_features, self.n_outputs
+        for start, stop, weight_sum in zip(self.starts, self.stops, weight_sums):
+            batch = self.table[order[start:stop]] if self.shuffle else self.table[start:stop]
+            sample_weight = None if self.sample_weight is None else batch[:, -1]
+            yield (batch[:, :d], batch[:, d:d + o], sample_weight, float(weight_sum),
+                   float(stop - start))
+
+
 @torch.inference_mode()
 def fit_stochastic(net, data, options, state, random_state, incremental=False):
     """Minibatch training of every restart at once (``adam`` or ``sgd``).
 
     Follows scikit-learn's epoch loop: one shuffle of the row indices per
-    epoch, minibatches gathered on the device, the epoch loss as the
-    size-weighted mean of the minibatch objectives, and the
-    ``n_iter_no_change`` / ``tol`` stopping rule (or the ``"adaptive"``
-    learning-rate decrease) applied to each restart on its own. A restart
-    that stops is frozen while the others go on.
+    epoch, the epoch loss as the size-weighted mean of the minibatch
+    objectives, and the ``n_iter_no_change`` / ``tol`` stopping rule (or the
+    ``"adaptive"`` learning-rate decrease) applied to each restart on its
+    own. A restart that stops, or whose loss becomes nan or inf (it
+    diverged), is frozen while the others go on. Ctrl-C ends the training
+    with the weights reached so far.
     """
-    # X, Y and the weights side by side in one device tensor: one gather per
-    # minibatch instead of three.
-    columns = [data.X, data.Y] + ([] if data.sample_weight is None
-                                  else [data.sample_weight[:, None]])
-    table = _on_device(np.hstack(columns) if len(columns) > 1 else columns[0], net)
-    n_features, n_outputs = data.X.shape[1], data.Y.shape[1]
-    weighted = data.sample_weight is not None
+    batches = _Minibatches(data, net, options["batch_size"], options["shuffle"])
     early_stopping = data.X_val is not None
     if early_stopping:
-        X_val, Y_val, sw_val = (_on_device(a, net) for a in
-                                (data.X_val, data.Y_val, data.sample_weight_val))
+        validation = [_on_device(a, net) for a in
+                      (data.X_val, data.Y_val, data.sample_weight_val)]
         best_flat = net.flat.clone()
-    n_samples, R = table.shape[0], net.n_restarts
-    batch_size = options["batch_size"]
-    solver, verbose, tol = options["solver"], options["verbose"], options["tol"]
+    R, solver = net.n_restarts, options["solver"]
 
     reuse = incremental and state.optimizer is not None
     optimizer = make_optimizer(solver, net.flat, options, state.optimizer if reuse else None)
@@ -60,56 +87,35 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
         state.learning_rate = np.full(R, float(options["learning_rate_init"]))
     optimizer.set_learning_rate(state.learning_rate)
 
+    result = FitResult.empty(R)
     active = np.ones(R, dtype=bool)
     scale = None  # per-row update factor; None while every restart trains
-    n_iter = np.zeros(R, dtype=int)
-    losses = np.full(R, np.nan)
-    converged = np.zeros(R, dtype=bool)
-    messages = [""] * R
-    sample_idx = np.arange(n_samples)
-    sw_host = data.sample_weight
-    starts = np.arange(0, n_samples, batch_size)
-    stops = np.minimum(starts + batch_size, n_samples)
-
     try:
         for _ in range(options["max_iter"]):
-            if options["shuffle"]:
-                sample_idx = _shuffled(sample_idx, random_state)
-                idx = to_tensor(sample_idx, net.device)
-            weight_sums = (stops - starts if sw_host is None
-                           else np.add.reduceat(sw_host[sample_idx], starts))
             total = torch.zeros(R, device=net.device, dtype=net.dtype)
-            for start, stop, weight_sum in zip(starts, stops, weight_sums):
-                batch = table[idx[start:stop]] if options["shuffle"] else table[start:stop]
-                loss = net.loss_and_grad(
-                    batch[:, :n_features], batch[:, n_features:n_features + n_outputs],
-                    batch[:, -1] if weighted else None, options["alpha"], float(weight_sum))
-                total.add_(loss, alpha=float(stop - start))
+            for X, Y, sample_weight, weight_sum, rows in batches.epoch(random_state):
+                loss = net.loss_and_grad(X, Y, sample_weight, options["alpha"], weight_sum)
+                total.add_(loss, alpha=rows)
                 optimizer.step(net.flat, net.grad, scale)
 
-            epoch_loss = to_numpy(total) / n_samples
-            losses[active] = epoch_loss[active]
-            n_iter[active] += 1
-            state.t += n_samples
+            epoch_loss = to_numpy(total) / batches.n_samples
+            state.t += batches.n_samples
+            result.losses[active] = epoch_loss[active]
+            result.n_iter[active] += 1
             for r in np.flatnonzero(active):
                 state.loss_curves[r].append(float(epoch_loss[r]))
-            if verbose:
-                _print_iteration(n_iter, losses, active)
+            if options["verbose"]:
+                _print_iteration(result.n_iter, result.losses, active)
 
+            diverged = active & ~np.isfinite(epoch_loss)
             if early_stopping:
-                scores = to_numpy(net.score(options["score"], X_val, Y_val, sw_val))
-                for r in np.flatnonzero(active):
-                    state.validation_scores[r].append(float(scores[r]))
-                if verbose:
-                    print("Validation score: %f" % np.nanmax(np.where(active, scores, np.nan)))
-                worse = scores < state.best_validation_score + tol
-                improved = active & (scores > state.best_validation_score)
-                state.best_validation_score[improved] = scores[improved]
+                scores = to_numpy(net.score(options["score"], *validation))
+                worse, improved = _track_validation(scores, active & ~diverged, state, options)
                 if improved.any():
                     mask = to_tensor(improved, net.device)[:, None]
                     torch.where(mask, net.flat, best_flat, out=best_flat)
             else:
-                worse = epoch_loss > state.best_loss - tol
+                worse = epoch_loss > state.best_loss - options["tol"]
                 state.best_loss[active] = np.fmin(state.best_loss, epoch_loss)[active]
             state.no_improvement[active & worse] += 1
             state.no_improvement[active & ~worse] = 0
@@ -119,24 +125,40 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
                     options["learning_rate_init"] / (state.t + 1) ** options["power_t"])
                 optimizer.set_learning_rate(state.learning_rate)
 
-            stalled = active & (state.no_improvement > options["n_iter_no_change"])
-            if stalled.any():
-                stopping = _trigger_stopping(stalled, state, options, messages)
-                if stopping.any():
-                    active &= ~stopping
-                    converged |= stopping
-                    scale = to_tensor(active, net.device, net.dtype)[:, None]
-                optimizer.set_learning_rate(state.learning_rate)
+            stalled = active & ~diverged & (state.no_improvement > options["n_iter_no_change"])
+            stopping = (_trigger_stopping(stalled, state, options, result.messages)
+                        if stalled.any() else stalled)
+            result.converged |= stopping
+            result.diverged |= diverged
+            for r in np.flatnonzero(diverged):
+                result.messages[r] = f"loss became {epoch_loss[r]} at iteration {result.n_iter[r]}"
+            if stopping.any() or diverged.any():
+                active &= ~(stopping | diverged)
+                scale = to_tensor(active, net.device, net.dtype)[:, None]
+            optimizer.set_learning_rate(state.learning_rate)
             if incremental or not active.any():
                 break
     except KeyboardInterrupt:
-        warnings.warn("Training interrupted by user.")
+        result.interrupted = f"iteration {result.n_iter.max() + 1}"
 
     if early_stopping:
         net.flat.copy_(best_flat)
     state.optimizer = optimizer.state()
-    coefs, intercepts = net.get_params()
-    return FitResult(coefs, intercepts, losses, n_iter, converged, messages)
+    result.coefs, result.intercepts = net.get_params()
+    return result
+
+
+def _track_validation(scores, active, state, options):
+    """Record the validation scores; which restarts did not improve by tol,
+    and which beat their best score (whose weights are kept)."""
+    for r in np.flatnonzero(active):
+        state.validation_scores[r].append(float(scores[r]))
+    if options["verbose"]:
+        print("Validation score: %f" % np.nanmax(np.where(active, scores, np.nan)))
+    worse = scores < state.best_validation_score + options["tol"]
+    improved = active & (scores > state.best_validation_score)
+    state.best_validation_score[improved] = scores[improved]
+    return worse, improved
 
 
 def _shuffled(indices, random_state):

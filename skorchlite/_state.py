@@ -40,6 +40,15 @@ class FitResult:
     n_iter: np.ndarray  # (R,) iterations run in this call
     converged: np.ndarray  # (R,) bool: stopped by a tolerance, not by max_iter
     messages: list = field(default_factory=list)  # (R,) why each stopped
+    diverged: np.ndarray = None  # (R,) bool: loss or weights became nan/inf
+    interrupted: str = None  # where Ctrl-C stopped the training, if it did
+
+    @classmethod
+    def empty(cls, n_restarts):
+        """A result before any iteration: no parameters, nan losses."""
+        R = n_restarts
+        return cls(None, None, np.full(R, np.nan), np.zeros(R, dtype=int),
+                   np.zeros(R, dtype=bool), [""] * R, np.zeros(R, dtype=bool))
 
 
 @dataclass
