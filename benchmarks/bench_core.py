@@ -1,33 +1,48 @@
-"""Core benchmark: skorchlite against scikit-learn's MLP (and torch, skorch).
+"""Core benchmark: every CPU-measurable speed goal of issue 5 in one run.
 
 Fits skorchlite and scikit-learn on the same data, architecture, solver,
 dtype and iteration budget, times them alternately (skorchlite, sklearn,
 skorchlite, sklearn, ...) and reports median wall times, time ratios
-(skorchlite / other) and the final ``loss_`` of each. Every fit runs its
-full iteration budget: adam/sgd get ``tol=0, n_iter_no_change=max_iter``.
+(skorchlite / other), the final ``loss_`` of each, and a table of the goals
+of issue 5 with the measured ratio and whether each goal is met. Every
+adam/sgd fit runs its full iteration budget (``tol=0,
+n_iter_no_change=max_iter``).
 
-Cases (``--cases``):
+Cases (``--cases``), numbered by the goal of issue 5 they measure:
 
-small     600 x 1 sine regression, hidden (8,): adam, sgd and lbfgs.
-medium    100,000 x 20 float32 regression, hidden (64, 64), adam, batch 256,
-          10 epochs; plus a minimal raw torch loop and skorch's
-          NeuralNetRegressor on the same problem, for reference.
-restarts  the small adam/sgd cases with n_restarts=1 vs 10; the small lbfgs
-          case with 10 restarts, one scipy run per restart vs one joint
-          run, vs 10 sequential scikit-learn fits.
-predict   predict on 1,000,000 x 20 float32 rows through hidden (64, 64).
+tiny      (1) noisy sine (make_noisy_sine, 629 x 1), hidden (8,), batch 200,
+          200 epochs: adam (the goal) and sgd (an extra row).
+lbfgs     (2) damped sine (make_damped_sine, 200 x 1), hidden (10,),
+          max_iter=200: time per L-BFGS iteration and final loss.
+restarts  (3) the tiny adam/sgd cases with n_restarts=1 vs 10; lbfgs with
+          n_restarts=10 on the damped sine (one scipy run per restart, and
+          the rejected joint run) vs 10 sequential scikit-learn fits.
+medium    (4) 100,000 x 20 float32, hidden (64, 64), adam, batch 256, 10
+          epochs, against scikit-learn, skorch and raw torch loops (the
+          fastest one is the reference), and the fraction of the machine's
+          float32 GEMM rate that skorchlite reaches.
+predict   (5) predict on 1,000,000 x 20 float32 rows through (64, 64).
+gpu       (6) 1,000,000 x 100, hidden (256, 256), adam, batch 1024, 10
+          epochs: skorchlite on CUDA vs skorchlite on the CPU (and
+          scikit-learn on the CPU with --gpu-sklearn). Skipped, with a row
+          saying so, when torch sees no CUDA device.
+import    (7) which of matplotlib, pandas and scipy.optimize ``import
+          skorchlite`` loads, which of them ``import sklearn`` alone loads,
+          and the import times, each in a fresh interpreter.
 
 Usage::
 
-    python benchmarks/bench_core.py                  # everything, ~1.5 min on 2 cores
-    python benchmarks/bench_core.py --quick          # smoke run, ~15 s
-    python benchmarks/bench_core.py --cases small restarts --repeats 5
+    python benchmarks/bench_core.py                  # everything, ~4 min on 2 cores
+    python benchmarks/bench_core.py --quick          # smoke run, ~40 s
+    python benchmarks/bench_core.py --cases tiny restarts --tiny-repeats 21
     python benchmarks/bench_core.py --threads 1      # every library on one thread
 
-The tables are printed and written to ``benchmarks/results/core.md``.
+The goals table and the tables of every case are printed and written to
+``benchmarks/results/core.md``.
 """
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -35,6 +50,8 @@ import subprocess
 import sys
 import time
 import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +68,10 @@ sys.path.insert(0, str(REPO))
 import skorchlite  # noqa: E402
 import skorchlite._lbfgs as solvers  # noqa: E402
 from skorchlite import SigmoidMLPRegressor  # noqa: E402
+from skorchlite._network import BatchedMLP  # noqa: E402
+from skorchlite.datasets import make_damped_sine, make_noisy_sine  # noqa: E402
 
-CASES = ("small", "medium", "restarts", "predict")
+CASES = ("tiny", "lbfgs", "restarts", "medium", "predict", "gpu", "import")
 RESULTS = Path(__file__).parent / "results" / "core.md"
 SEED = 0
 
@@ -80,6 +99,18 @@ def time_alternating(runs, repeats, warmup_rows=None):
             values[name] = run(slice(None))
             times[name].append(time.perf_counter() - start)
     return {name: (statistics.median(times[name]), values[name]) for name in runs}
+
+
+@contextmanager
+def torch_threads(n):
+    """Run torch on ``n`` threads (None: leave as is), restoring the count."""
+    previous = torch.get_num_threads()
+    if n is not None:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def markdown_table(headers, rows):
@@ -120,16 +151,47 @@ def machine_info():
 
 
 # ---------------------------------------------------------------------------
-# data and estimators
+# goals
 # ---------------------------------------------------------------------------
 
 
-def sine_data(n=600, seed=SEED):
-    """x uniform on [0, 2 pi], y = sin(x) + 0.1 * noise (float64)."""
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(0, 2 * np.pi, size=(n, 1))
-    y = np.sin(X[:, 0]) + 0.1 * rng.standard_normal(n)
-    return X, y
+@dataclass
+class Goal:
+    """One row of the goals table. ``met``: True, False, or None for a value
+    that is only reported (no target) or a goal that was not measured."""
+
+    number: int
+    what: str
+    measured: str
+    target: str
+    met: object = None
+    status: str = ""
+
+    def row(self):
+        status = self.status or {True: "yes", False: "**no**", None: "report"}[self.met]
+        return [self.number, self.what, self.measured, self.target, status]
+
+
+def ratio_goal(number, what, value, limit):
+    """A goal of the form ``value <= limit``."""
+    return Goal(number, what, f"{value:.2f}", f"<= {limit}", bool(value <= limit))
+
+
+def loss_goal(number, what, lite, other):
+    """A goal of the form ``skorchlite's loss <= the other's``."""
+    return Goal(number, what, f"{fmt_loss(lite)} vs {fmt_loss(other)}",
+                "skorchlite <= sklearn", bool(lite <= other))
+
+
+def goals_table(goals):
+    return markdown_table(["goal", "what (ratios: skorchlite / other, time)",
+                           "measured", "target", "met"],
+                          [goal.row() for goal in goals])
+
+
+# ---------------------------------------------------------------------------
+# data and estimators
+# ---------------------------------------------------------------------------
 
 
 def nonlinear_data(n, n_features=20, seed=SEED):
@@ -141,12 +203,12 @@ def nonlinear_data(n, n_features=20, seed=SEED):
     return X, y
 
 
-# Parameters of the small case's three solvers (shared by "restarts").
-SMALL = {
+# The tiny problems' solver parameters (shared by "tiny" and "restarts").
+TINY = {
     "adam": dict(solver="adam", max_iter=200, batch_size=200),
-    "sgd": dict(solver="sgd", max_iter=200, learning_rate_init=0.1),
-    "lbfgs": dict(solver="lbfgs", max_iter=200),
+    "sgd": dict(solver="sgd", max_iter=200, batch_size=200, learning_rate_init=0.1),
 }
+LBFGS = dict(solver="lbfgs", max_iter=200)
 
 
 def mlp_params(hidden, solver, max_iter, **params):
@@ -158,13 +220,13 @@ def mlp_params(hidden, solver, max_iter, **params):
     return params
 
 
-def fit_skorchlite(X, y, n_restarts=1, joint=False, **params):
-    """Fit a SigmoidMLPRegressor on the CPU, ``joint`` setting LBFGS_JOINT."""
+def fit_skorchlite(X, y, n_restarts=1, joint=False, device="cpu", **params):
+    """Fit a SigmoidMLPRegressor, ``joint`` setting LBFGS_JOINT."""
     previous = solvers.LBFGS_JOINT
     solvers.LBFGS_JOINT = joint
     try:
         return SigmoidMLPRegressor(**params, n_restarts=n_restarts,
-                                   device="cpu").fit(X, y)
+                                   device=device).fit(X, y)
     finally:
         solvers.LBFGS_JOINT = previous
 
@@ -178,6 +240,36 @@ def outcome(estimator):
     return estimator.loss_, estimator.n_iter_
 
 
+def threads_in_training_step(fit):
+    """The torch thread count in effect inside skorchlite's training step
+    during ``fit()`` (skorchlite picks it from the work per step)."""
+    seen = []
+    original = BatchedMLP.loss_and_grad
+
+    def recording(self, *args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return original(self, *args, **kwargs)
+
+    BatchedMLP.loss_and_grad = recording
+    try:
+        fit()
+    finally:
+        BatchedMLP.loss_and_grad = original
+    return seen[0]
+
+
+def sklearn_sequential(X, y, n_fits, **params):
+    """``n_fits`` scikit-learn fits with random_state 0..n_fits-1; the best
+    ``(loss_, n_iter_)``."""
+    return min(outcome(fit_sklearn(X, y, **{**params, "random_state": seed}))
+               for seed in range(n_fits))
+
+
+# ---------------------------------------------------------------------------
+# raw torch loops and skorch (the medium case's references)
+# ---------------------------------------------------------------------------
+
+
 def torch_module(n_features, hidden):
     """nn.Sequential of Linear/Sigmoid layers and a linear output."""
     layers, fan_in = [], n_features
@@ -188,11 +280,11 @@ def torch_module(n_features, hidden):
     return torch.nn.Sequential(*layers)
 
 
-def fit_raw_torch(X, y, hidden, batch_size, epochs, lr=1e-3):
-    """Minimal torch loop: Adam, a fresh permutation per epoch, minibatches
-    indexed from tensors (no DataLoader). Returns ``(loss, epochs)``, the
-    loss being the last epoch's mean half squared error (scikit-learn's
-    ``loss_`` with ``alpha=0``)."""
+def raw_minimal(X, y, hidden, batch_size, epochs, lr=1e-3):
+    """Minimal torch loop: autograd, torch.optim.Adam (default foreach), a
+    fresh permutation per epoch, minibatches indexed from tensors (no
+    DataLoader). Returns ``(loss, epochs)``, the loss being the last epoch's
+    mean half squared error (scikit-learn's ``loss_`` with ``alpha=0``)."""
     torch.manual_seed(SEED)
     X, y = torch.from_numpy(X), torch.from_numpy(y).reshape(-1, 1)
     model = torch_module(X.shape[1], hidden)
@@ -206,6 +298,85 @@ def fit_raw_torch(X, y, hidden, batch_size, epochs, lr=1e-3):
             optimizer.step()
             total += loss.detach() * len(rows)
     return total.item() / len(X), epochs
+
+
+def raw_autograd_fused(X, y, hidden, batch_size, epochs, lr=1e-3):
+    """Autograd with torch.optim.Adam(fused=True); the rows are shuffled once
+    per epoch (two gathers) and the minibatches are contiguous slices."""
+    torch.manual_seed(SEED)
+    X, y = torch.from_numpy(X), torch.from_numpy(y).reshape(-1, 1)
+    model = torch_module(X.shape[1], hidden)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr, fused=True)
+    for _ in range(epochs):
+        order = torch.randperm(len(X))
+        total = torch.zeros(())
+        for xb, yb in zip(X[order].split(batch_size), y[order].split(batch_size)):
+            loss = 0.5 * torch.nn.functional.mse_loss(model(xb), yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.detach() * len(xb)
+    return total.item() / len(X), epochs
+
+
+def flat_views(flat, shapes):
+    """Weight ``(fan_in, fan_out)`` and bias ``(fan_out,)`` views of a flat buffer."""
+    sizes = [i * o for i, o in shapes] + [o for _, o in shapes]
+    parts = flat.split(sizes)
+    return ([p.view(shape) for p, shape in zip(parts, shapes)], list(parts[len(shapes):]))
+
+
+def raw_hand_backward(X, y, hidden, batch_size, epochs, lr=1e-3):
+    """The fastest raw loop found: no autograd (a hand-written backward with
+    addmm/mm and sigmoid_backward, gradients written into one flat buffer),
+    Adam as one call of ``torch._fused_adam_`` (the kernel behind
+    ``Adam(fused=True)``, without the optimizer's Python bookkeeping) on that
+    buffer, rows shuffled once per epoch, no host sync inside the epoch."""
+    torch.manual_seed(SEED)
+    linears = [m for m in torch_module(X.shape[1], hidden) if isinstance(m, torch.nn.Linear)]
+    flat = torch.cat([m.weight.detach().T.flatten() for m in linears]
+                     + [m.bias.detach() for m in linears])
+    grad, m, v, step = (torch.zeros_like(flat), torch.zeros_like(flat),
+                        torch.zeros_like(flat), torch.zeros(()))
+    shapes = [tuple(m.weight.T.shape) for m in linears]
+    (W, b), (gW, gb) = flat_views(flat, shapes), flat_views(grad, shapes)
+    X, y = torch.from_numpy(X), torch.from_numpy(y).reshape(-1, 1)
+    with torch.no_grad():
+        for _ in range(epochs):
+            order = torch.randperm(len(X))
+            total = torch.zeros(())
+            for xb, yb in zip(X[order].split(batch_size), y[order].split(batch_size)):
+                total += hand_step(xb, yb, W, b, gW, gb)
+                step += 1
+                torch._fused_adam_([flat], [grad], [m], [v], [], [step], lr=lr,
+                                   beta1=0.9, beta2=0.999, weight_decay=0.0, eps=1e-8,
+                                   amsgrad=False, maximize=False)
+    return total.item() / len(X), epochs
+
+
+def hand_step(xb, yb, W, b, gW, gb):
+    """Forward and hand-written backward of a sigmoid MLP with a linear output
+    and half squared error; gradients into ``gW``/``gb``. Returns the
+    minibatch's summed half squared error (a tensor, no sync)."""
+    acts = [xb]
+    for layer in range(len(W) - 1):
+        acts.append(torch.addmm(b[layer], acts[-1], W[layer]).sigmoid_())
+    residual = torch.addmm(b[-1], acts[-1], W[-1]).sub_(yb)
+    loss = 0.5 * torch.linalg.vecdot(residual.flatten(), residual.flatten())
+    delta = residual.div_(len(xb))
+    for layer in range(len(W) - 1, -1, -1):
+        torch.mm(acts[layer].T, delta, out=gW[layer])
+        torch.sum(delta, dim=0, out=gb[layer])
+        if layer:
+            delta = torch.ops.aten.sigmoid_backward.default(delta @ W[layer].T, acts[layer])
+    return loss
+
+
+RAW_LOOPS = {
+    "autograd, Adam (foreach), index per minibatch": raw_minimal,
+    "autograd, Adam(fused=True), shuffled per epoch": raw_autograd_fused,
+    "hand-written backward, torch._fused_adam_, flat buffer": raw_hand_backward,
+}
 
 
 def fit_skorch(X, y, hidden, batch_size, epochs, lr=1e-3):
@@ -223,8 +394,22 @@ def fit_skorch(X, y, hidden, batch_size, epochs, lr=1e-3):
     return net.history[-1, "train_loss"] / 2, len(net.history)
 
 
+def gemm_rate(threads, size=2048, repeats=5):
+    """Median float32 GFLOP/s of ``torch.mm`` on ``size x size`` matrices."""
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    out = torch.empty(size, size)
+    rates = []
+    with torch_threads(threads):
+        torch.mm(a, b, out=out)
+        for _ in range(repeats):
+            start = time.perf_counter()
+            torch.mm(a, b, out=out)
+            rates.append(2 * size ** 3 / (time.perf_counter() - start) / 1e9)
+    return statistics.median(rates)
+
+
 # ---------------------------------------------------------------------------
-# cases
+# cases (each returns a title, a markdown table and a list of Goals)
 # ---------------------------------------------------------------------------
 
 
@@ -236,52 +421,52 @@ def time_skorchlite_and_sklearn(X, y, params, repeats):
     }, repeats)
 
 
-def case_small(args):
-    X, y = sine_data()
-    rows = []
-    for name, solver_params in SMALL.items():
-        params = mlp_params((8,), **solver_params)
-        res = time_skorchlite_and_sklearn(X, y, params, args.repeats)
-        (t_lite, (loss_lite, it_lite)), (t_sk, (loss_sk, it_sk)) = res.values()
-        rows.append([name, fmt_time(t_lite), fmt_time(t_sk), fmt_ratio(t_lite, t_sk),
-                     fmt_loss(loss_lite), fmt_loss(loss_sk), f"{it_lite} / {it_sk}"])
-    headers = ["solver", "skorchlite (s)", "sklearn (s)", "ratio skorchlite/sklearn",
-               "skorchlite loss_", "sklearn loss_", "n_iter_ (skorchlite / sklearn)"]
-    return ("small: 600 x 1 sine, hidden (8,), float64; adam 200 epochs batch 200, "
-            "sgd 200 epochs lr 0.1, lbfgs max_iter=200",
-            markdown_table(headers, rows))
+SIDE_BY_SIDE = ["skorchlite (s)", "sklearn (s)", "ratio skorchlite/sklearn",
+                "skorchlite loss_", "sklearn loss_", "n_iter_ (skorchlite / sklearn)"]
 
 
-def case_medium(args):
-    X, y = nonlinear_data(args.medium_rows)
-    hidden, batch_size, epochs = (64, 64), 256, 10
-    params = mlp_params(hidden, "adam", epochs, batch_size=batch_size, alpha=0.0)
-    res = time_alternating({
-        "skorchlite": lambda r: outcome(fit_skorchlite(X[r], y[r], **params)),
-        "sklearn": lambda r: outcome(fit_sklearn(X[r], y[r], **params)),
-        "raw torch": lambda r: fit_raw_torch(X[r], y[r], hidden, batch_size, epochs),
-        "skorch": lambda r: fit_skorch(X[r], y[r], hidden, batch_size, epochs),
-    }, args.repeats, warmup_rows=10 * batch_size)
-    t_lite = res["skorchlite"][0]
-    rows = [[name, fmt_time(t), fmt_ratio(t_lite, t), fmt_loss(loss), n_iter]
-            for name, (t, (loss, n_iter)) in res.items()]
-    headers = ["implementation", "time (s)", "ratio skorchlite/this", "final loss",
-               "epochs"]
-    title = (f"medium: {len(X):,} x {X.shape[1]} float32, hidden (64, 64), adam, "
-             f"batch {batch_size}, {epochs} epochs, alpha=0")
-    return title, markdown_table(headers, rows)
+def side_by_side_row(label, res):
+    (t_lite, (loss_lite, it_lite)), (t_sk, (loss_sk, it_sk)) = res.values()
+    return [label, fmt_time(t_lite), fmt_time(t_sk), fmt_ratio(t_lite, t_sk),
+            fmt_loss(loss_lite), fmt_loss(loss_sk), f"{it_lite} / {it_sk}"]
 
 
-def sklearn_sequential(X, y, n_fits, **params):
-    """``n_fits`` scikit-learn fits with random_state 0..n_fits-1; the best
-    ``(loss_, n_iter_)``."""
-    return min(outcome(fit_sklearn(X, y, **{**params, "random_state": seed}))
-               for seed in range(n_fits))
+def case_tiny(args):
+    X, y = make_noisy_sine(random_state=0)
+    rows, goals = [], []
+    for solver, solver_params in TINY.items():
+        res = time_skorchlite_and_sklearn(X, y, mlp_params((8,), **solver_params),
+                                          args.tiny_repeats)
+        rows.append(side_by_side_row(solver, res))
+        ratio = res["skorchlite"][0] / res["sklearn"][0]
+        label = "tiny adam" if solver == "adam" else "tiny sgd (extra row)"
+        goals.append(ratio_goal(1, f"{label}: fit time / sklearn", ratio, 1.0))
+    title = (f"1. tiny: noisy sine {X.shape[0]} x 1, float64, hidden (8,), batch 200, "
+             "200 epochs; adam, sgd (learning_rate_init=0.1)")
+    return title, markdown_table(["solver", *SIDE_BY_SIDE], rows), goals
+
+
+def case_lbfgs(args):
+    X, y = make_damped_sine()
+    res = time_skorchlite_and_sklearn(X, y, mlp_params((10,), **LBFGS), args.tiny_repeats)
+    (t_lite, (loss_lite, it_lite)), (t_sk, (loss_sk, it_sk)) = res.values()
+    per_lite, per_sk = t_lite / it_lite * 1e6, t_sk / it_sk * 1e6
+    row = side_by_side_row("lbfgs", res) + [f"{per_lite:.0f}", f"{per_sk:.0f}",
+                                            fmt_ratio(per_lite, per_sk)]
+    headers = ["solver", *SIDE_BY_SIDE, "skorchlite us/iter", "sklearn us/iter",
+               "ratio per iteration"]
+    goals = [ratio_goal(2, "tiny lbfgs: time per iteration / sklearn",
+                        per_lite / per_sk, 1.0),
+             loss_goal(2, "tiny lbfgs: final loss_ (same max_iter, same initial weights)",
+                       loss_lite, loss_sk)]
+    title = (f"2. lbfgs: damped sine {X.shape[0]} x 1, float64, hidden (10,), "
+             "max_iter=200")
+    return title, markdown_table(headers, [row]), goals
 
 
 def restart_rows_stochastic(X, y, solver, repeats):
-    """Rows of the restarts table: n_restarts=1 vs 10, ratio to 1."""
-    params = mlp_params((8,), **SMALL[solver])
+    """Rows of the restarts table and the ratio n_restarts=10 / 1."""
+    params = mlp_params((8,), **TINY[solver])
     res = time_alternating({
         "skorchlite n_restarts=1": lambda r: outcome(
             fit_skorchlite(X[r], y[r], 1, **params)),
@@ -289,37 +474,123 @@ def restart_rows_stochastic(X, y, solver, repeats):
             fit_skorchlite(X[r], y[r], 10, **params)),
     }, repeats)
     t_one = res["skorchlite n_restarts=1"][0]
-    return [[solver, variant, fmt_time(t), fmt_ratio(t, t_one), fmt_loss(loss), n_iter]
-            for variant, (t, (loss, n_iter)) in res.items()]
+    rows = [[f"{solver}, noisy sine", variant, fmt_time(t), fmt_ratio(t, t_one),
+             fmt_loss(loss), n_iter] for variant, (t, (loss, n_iter)) in res.items()]
+    return rows, res["skorchlite n_restarts=10"][0] / t_one
+
+
+LBFGS_PER_RESTART = "skorchlite n_restarts=10, per-restart (default)"
+LBFGS_JOINT = "skorchlite n_restarts=10, joint (_lbfgs.LBFGS_JOINT, rejected)"
+LBFGS_SKLEARN = "sklearn, 10 fits (random_state 0..9)"
 
 
 def restart_rows_lbfgs(X, y, repeats):
     """Rows of the restarts table: 10 lbfgs restarts per-restart vs joint vs
     10 sequential scikit-learn fits, ratio to the latter."""
-    params = mlp_params((8,), **SMALL["lbfgs"])
+    params = mlp_params((10,), **LBFGS)
     res = time_alternating({
-        "skorchlite n_restarts=10, per-restart": lambda r: outcome(
+        LBFGS_PER_RESTART: lambda r: outcome(
             fit_skorchlite(X[r], y[r], 10, joint=False, **params)),
-        "skorchlite n_restarts=10, joint (LBFGS_JOINT)": lambda r: outcome(
+        LBFGS_JOINT: lambda r: outcome(
             fit_skorchlite(X[r], y[r], 10, joint=True, **params)),
-        "sklearn, 10 fits (random_state 0..9)": lambda r: sklearn_sequential(
-            X[r], y[r], 10, **params),
+        LBFGS_SKLEARN: lambda r: sklearn_sequential(X[r], y[r], 10, **params),
     }, repeats)
-    t_sk = res["sklearn, 10 fits (random_state 0..9)"][0]
-    return [["lbfgs", variant, fmt_time(t), fmt_ratio(t, t_sk), fmt_loss(loss), n_iter]
-            for variant, (t, (loss, n_iter)) in res.items()]
+    t_sk = res[LBFGS_SKLEARN][0]
+    rows = [["lbfgs, damped sine", variant, fmt_time(t), fmt_ratio(t, t_sk),
+             fmt_loss(loss), n_iter] for variant, (t, (loss, n_iter)) in res.items()]
+    return rows, res
 
 
 def case_restarts(args):
-    X, y = sine_data()
-    rows = (restart_rows_stochastic(X, y, "adam", args.repeats)
-            + restart_rows_stochastic(X, y, "sgd", args.repeats)
-            + restart_rows_lbfgs(X, y, args.repeats))
-    headers = ["solver", "variant", "time (s)",
+    X, y = make_noisy_sine(random_state=0)
+    rows, goals = [], []
+    for solver in TINY:
+        solver_rows, ratio = restart_rows_stochastic(X, y, solver, args.tiny_repeats)
+        rows += solver_rows
+        goals.append(ratio_goal(3, f"restarts {solver}: n_restarts=10 / n_restarts=1",
+                                ratio, 2.0))
+    lbfgs_rows, res = restart_rows_lbfgs(*make_damped_sine(), args.tiny_repeats)
+    rows += lbfgs_rows
+    (t_lite, (loss_lite, _)), (t_sk, (loss_sk, _)) = res[LBFGS_PER_RESTART], res[LBFGS_SKLEARN]
+    goals += [ratio_goal(3, "restarts lbfgs: best-of-10 / 10 sklearn fits", t_lite / t_sk, 0.5),
+              loss_goal(3, "restarts lbfgs: best loss_ of 10 vs sklearn's best of 10",
+                        loss_lite, loss_sk)]
+    headers = ["problem", "variant", "time (s)",
                "time ratio (adam, sgd: to n_restarts=1; lbfgs: to sklearn)",
                "best loss_", "n_iter_ of best"]
-    return ("restarts: the small case (600 x 1 sine, hidden (8,)) with 10 restarts",
-            markdown_table(headers, rows))
+    title = ("3. restarts: the tiny adam/sgd problems (hidden (8,)) and the damped "
+             "sine with lbfgs (hidden (10,), max_iter=200), 10 restarts")
+    return title, markdown_table(headers, rows), goals
+
+
+MEDIUM = dict(hidden=(64, 64), batch_size=256, epochs=10)
+
+
+def medium_runs(X, y, params, raw_threads):
+    """The medium case's implementations, keyed by their table label."""
+    def skorchlite_run(threads):
+        def run(r):
+            with torch_threads(threads):
+                return outcome(fit_skorchlite(X[r], y[r], **params))
+        return run
+
+    def raw_run(loop, threads):
+        def run(r):
+            with torch_threads(threads):
+                return loop(X[r], y[r], **MEDIUM)
+        return run
+
+    runs = {"skorchlite": skorchlite_run(None),
+            "skorchlite, torch forced to 1 thread": skorchlite_run(1),
+            "sklearn": lambda r: outcome(fit_sklearn(X[r], y[r], **params))}
+    for label, loop in RAW_LOOPS.items():
+        for threads in raw_threads:
+            runs[f"raw torch, {label}, {threads} thread(s)"] = raw_run(loop, threads)
+    runs["skorch NeuralNetRegressor"] = lambda r: fit_skorch(X[r], y[r], **MEDIUM)
+    return runs
+
+
+def medium_gemm_goal(n_samples, n_features, t_lite, threads):
+    """Goal 4's GEMM-rate fraction: exact forward+backward FLOPs / fit time."""
+    hidden, epochs = MEDIUM["hidden"], MEDIUM["epochs"]
+    units = [n_features, *hidden, 1]
+    weights = sum(i * o for i, o in zip(units[:-1], units[1:]))
+    flops = epochs * 6 * n_samples * weights
+    rate = flops / t_lite / 1e9
+    peak = gemm_rate(threads)
+    best = max(peak, gemm_rate(1))
+    measured = (f"{rate / peak:.0%} ({rate:.1f} of {peak:.1f} GFLOP/s at {threads} "
+                f"thread(s), skorchlite's count; {rate / best:.0%} of the best rate, "
+                f"{best:.1f} GFLOP/s; {flops / epochs / 1e9:.2f} GFLOP/epoch)")
+    return Goal(4, "medium: fraction of this machine's float32 GEMM rate (2048^2 torch.mm)",
+                measured, "report")
+
+
+def case_medium(args):
+    X, y = nonlinear_data(args.medium_rows)
+    batch_size, epochs = MEDIUM["batch_size"], MEDIUM["epochs"]
+    params = mlp_params(MEDIUM["hidden"], "adam", epochs, batch_size=batch_size, alpha=0.0)
+    threads = threads_in_training_step(
+        lambda: fit_skorchlite(X[:2 * batch_size], y[:2 * batch_size],
+                               **{**params, "max_iter": 1}))
+    raw_threads = sorted({1, torch.get_num_threads()})
+    res = time_alternating(medium_runs(X, y, params, raw_threads), args.repeats,
+                           warmup_rows=10 * batch_size)
+    t_lite, t_sk = res["skorchlite"][0], res["sklearn"][0]
+    rows = [[name, fmt_time(t), fmt_ratio(t_lite, t), fmt_loss(loss), n_iter]
+            for name, (t, (loss, n_iter)) in res.items()]
+    raw = {name: t for name, (t, _) in res.items() if name.startswith("raw torch")}
+    fastest = min(raw, key=raw.get)
+    goals = [ratio_goal(4, "medium: fit time / sklearn", t_lite / t_sk, 0.5),
+             ratio_goal(4, f"medium: fit time / fastest raw torch loop ({fastest})",
+                        t_lite / raw[fastest], 1.2),
+             medium_gemm_goal(*X.shape, t_lite, threads)]
+    headers = ["implementation", "time (s)", "ratio skorchlite/this", "final loss",
+               "epochs"]
+    title = (f"4. medium: {len(X):,} x {X.shape[1]} float32, hidden (64, 64), adam, "
+             f"batch {batch_size}, {epochs} epochs, alpha=0 (skorchlite's training "
+             f"step ran on {threads} torch thread(s))")
+    return title, markdown_table(headers, rows), goals
 
 
 def case_predict(args):
@@ -335,12 +606,113 @@ def case_predict(args):
              f"{pred_lite.dtype} / {pred_sk.dtype}"]]
     headers = ["skorchlite (s)", "sklearn (s)", "ratio skorchlite/sklearn",
                "output dtype (skorchlite / sklearn)"]
-    return (f"predict: {len(X):,} x {X.shape[1]} float32, hidden (64, 64)",
-            markdown_table(headers, rows))
+    goals = [ratio_goal(5, "predict: time / sklearn", t_lite / t_sk, 1.0)]
+    return (f"5. predict: {len(X):,} x {X.shape[1]} float32, hidden (64, 64)",
+            markdown_table(headers, rows), goals)
 
 
-CASE_FUNCTIONS = {"small": case_small, "medium": case_medium,
-                  "restarts": case_restarts, "predict": case_predict}
+GPU = dict(hidden=(256, 256), batch_size=1024, epochs=10, n_features=100)
+
+
+def timed_once(run):
+    start = time.perf_counter()
+    value = run()
+    return time.perf_counter() - start, value
+
+
+def case_gpu(args):
+    target = ">= 10x faster than sklearn on the CPU"
+    if not torch.cuda.is_available():
+        goal = Goal(6, "GPU: skorchlite on CUDA vs sklearn on the CPU", "not measured",
+                    target, status="skipped: torch sees no CUDA device")
+        return ("6. GPU: skipped (torch.cuda.is_available() is False)",
+                "No CUDA device: the GPU case was not run.", [goal])
+    X, y = nonlinear_data(args.gpu_rows, n_features=GPU["n_features"])
+    params = mlp_params(GPU["hidden"], "adam", GPU["epochs"],
+                        batch_size=GPU["batch_size"], alpha=0.0)
+    res = time_alternating({"skorchlite cuda": lambda r: outcome(
+        fit_skorchlite(X[r], y[r], device="cuda", **params))},
+        args.repeats, warmup_rows=10 * GPU["batch_size"])
+    t_gpu, (loss_gpu, it_gpu) = res["skorchlite cuda"]
+    rows = [["skorchlite, device='cuda'", fmt_time(t_gpu), "1.00", fmt_loss(loss_gpu), it_gpu]]
+    cpu_runs = {"skorchlite, device='cpu'": lambda: outcome(fit_skorchlite(X, y, **params))}
+    if args.gpu_sklearn:
+        cpu_runs["sklearn (CPU)"] = lambda: outcome(fit_sklearn(X, y, **params))
+    times = {}
+    for name, run in cpu_runs.items():  # one run each: minutes, not seconds
+        times[name], (loss, n_iter) = timed_once(run)
+        rows.append([name, fmt_time(times[name]), fmt_ratio(times[name], t_gpu),
+                     fmt_loss(loss), n_iter])
+    speedup_cpu = times["skorchlite, device='cpu'"] / t_gpu
+    goals = [Goal(6, "GPU: skorchlite on CUDA vs skorchlite on the CPU",
+                  f"{speedup_cpu:.1f}x faster", "report")]
+    if "sklearn (CPU)" in times:
+        speedup = times["sklearn (CPU)"] / t_gpu
+        goals.append(Goal(6, "GPU: skorchlite on CUDA vs sklearn on the CPU",
+                          f"{speedup:.1f}x faster", target, bool(speedup >= 10)))
+    else:
+        goals.append(Goal(6, "GPU: skorchlite on CUDA vs sklearn on the CPU", "not measured",
+                          target, status="skipped: run with --gpu-sklearn"))
+    headers = ["implementation", "time (s)", "ratio to cuda", "final loss", "epochs"]
+    title = (f"6. GPU: {len(X):,} x {X.shape[1]} float32, hidden (256, 256), adam, batch "
+             f"{GPU['batch_size']}, {GPU['epochs']} epochs on {torch.cuda.get_device_name()} "
+             "(CPU rows: one run each)")
+    return title, markdown_table(headers, rows), goals
+
+
+WATCHED = ("matplotlib", "pandas", "scipy.optimize")
+PROBE = """
+import json, sys, time
+sys.path.insert(0, {repo!r})
+{before}
+loaded = set(sys.modules)
+start = time.perf_counter()
+import {module}
+seconds = time.perf_counter() - start
+print(json.dumps({{"seconds": seconds,
+                  "present": [m for m in {watched!r} if m in sys.modules],
+                  "added": [m for m in {watched!r} if m in sys.modules and m not in loaded]}}))
+"""
+
+
+def probe_import(module, before=""):
+    """Import ``module`` in a fresh interpreter (after running ``before``):
+    its import time and which WATCHED modules are then loaded/added."""
+    code = PROBE.format(repo=str(REPO), before=before, module=module, watched=WATCHED)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def case_import(args):
+    modules = ("skorchlite", "sklearn", "torch")
+    res = time_alternating({m: lambda r, m=m: probe_import(m) for m in modules},
+                           args.import_repeats)
+    own = probe_import("skorchlite", before="import sklearn, torch")
+    rows = [[f"import {m}", fmt_time(t), ", ".join(value["present"]) or "none"]
+            for m, (t, value) in res.items()]
+    rows.append(["import skorchlite after import sklearn, torch",
+                 "", "added: " + (", ".join(own["added"]) or "none")])
+    t_lite, t_sk, t_torch = (res[m][0] for m in modules)
+    from_sklearn = ", ".join(res["sklearn"][1]["present"]) or "none"
+    goals = [
+        Goal(7, "import skorchlite: matplotlib, pandas, scipy.optimize loaded by "
+                "skorchlite's own code", ", ".join(own["added"]) or "none", "none",
+             not own["added"]),
+        Goal(7, "import sklearn alone (scikit-learn's doing, not skorchlite's) loads",
+             from_sklearn, "report"),
+        Goal(7, "import time: skorchlite / sklearn (torch alone: "
+                f"{t_torch:.2f} s)", f"{t_lite / t_sk:.2f} ({t_lite:.2f} s vs {t_sk:.2f} s)",
+             "report"),
+    ]
+    headers = ["fresh interpreter runs", "import time (s, median)",
+               f"of {', '.join(WATCHED)}: loaded afterwards"]
+    return "7. import: fresh interpreters", markdown_table(headers, rows), goals
+
+
+CASE_FUNCTIONS = {"tiny": case_tiny, "lbfgs": case_lbfgs, "restarts": case_restarts,
+                  "medium": case_medium, "predict": case_predict, "gpu": case_gpu,
+                  "import": case_import}
 
 
 # ---------------------------------------------------------------------------
@@ -353,22 +725,34 @@ def parse_args(argv=None):
     parser.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES),
                         help="cases to run (default: all)")
     parser.add_argument("--repeats", type=int, default=None,
-                        help="timed runs of each implementation; the median is "
-                             "reported (default 3, 1 with --quick)")
+                        help="timed runs of each implementation in the medium, "
+                             "predict and gpu cases; the median is reported "
+                             "(default 5, 1 with --quick)")
+    parser.add_argument("--tiny-repeats", type=int, default=None,
+                        help="timed runs in the tiny, lbfgs and restarts cases, "
+                             "whose fits take a tenth of a second (default 15, "
+                             "1 with --quick)")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 1 repeat, 20,000-row medium case, "
-                             "100,000-row predict case")
+                             "100,000-row predict and gpu cases")
     parser.add_argument("--threads", type=int, default=None,
                         help="cap torch's and every BLAS/OpenMP pool at this many "
                              "threads for the whole run (default: each library's "
                              "own choice)")
+    parser.add_argument("--gpu-sklearn", action="store_true",
+                        help="in the gpu case, also fit scikit-learn on the CPU "
+                             "(once; several minutes)")
     parser.add_argument("--output", type=Path, default=RESULTS,
                         help=f"markdown file to write (default {RESULTS})")
     args = parser.parse_args(argv)
     if args.repeats is None:
-        args.repeats = 1 if args.quick else 3
+        args.repeats = 1 if args.quick else 5
+    if args.tiny_repeats is None:
+        args.tiny_repeats = 1 if args.quick else 15
+    args.import_repeats = 1 if args.quick else 5
     args.medium_rows = 20_000 if args.quick else 100_000
     args.predict_rows = 100_000 if args.quick else 1_000_000
+    args.gpu_rows = 100_000 if args.quick else 1_000_000
     return args
 
 
@@ -380,24 +764,29 @@ def main(argv=None):
         threadpool_limits(args.threads)
     start = time.perf_counter()
 
-    sections = [f"Machine: {machine_info()}",
-                f"Median of {args.repeats} alternating run(s) after one untimed "
-                "warm-up run each; times in seconds; skorchlite on device='cpu'; "
-                f"thread cap: {args.threads or 'none (library defaults)'}."]
-    print("\n\n".join(sections), flush=True)
+    header = [f"Machine: {machine_info()}",
+              f"Medians of alternating runs ({args.tiny_repeats} for the tiny, lbfgs "
+              f"and restarts cases, {args.repeats} for medium, predict and gpu, "
+              f"{args.import_repeats} for import) after one untimed warm-up run "
+              "each; times in seconds; skorchlite on device='cpu' unless said; "
+              f"thread cap: {args.threads or 'none (library defaults)'}."]
+    print("\n\n".join(header), flush=True)
+    sections, goals = [], []
     for case in args.cases:
-        title, table = CASE_FUNCTIONS[case](args)
+        title, table, case_goals = CASE_FUNCTIONS[case](args)
         section = f"### {title}\n\n{table}"
         print(f"\n{section}", flush=True)
         sections.append(section)
+        goals += case_goals
 
+    summary = f"### Goals of issue 5\n\n{goals_table(goals)}"
     total = f"Total runtime: {time.perf_counter() - start:.0f} s"
     command = " ".join(["python benchmarks/bench_core.py",
                         *(sys.argv[1:] if argv is None else argv)])
-    print(f"\n{total}")
-    sections += [f"Command: `{command}`", total]
+    print(f"\n{summary}\n\n{total}")
+    text = [*header, summary, *sections, f"Command: `{command}`", total]
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text("\n\n".join(sections) + "\n")
+    args.output.write_text("\n\n".join(text) + "\n")
     print(f"Written to {args.output}")
 
 

@@ -19,13 +19,18 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._device import prediction_device, resolve_device, thread_limits
+from ._device import as_device, prediction_device, resolve_device, thread_limits
 from ._network import STEP_LIMITS, BatchedMLP, glorot_uniform, to_numpy, to_tensor, torch_dtype
 from ._params import MLP_CONSTRAINTS, validate_params
 from ._solvers import SOLVERS
 from ._state import Data, TrainingState
 
 _STOCHASTIC_SOLVERS = ("adam", "sgd")
+
+# Version of the layout of a fitted estimator's state in pickles and skops
+# files. Bump it when that layout changes, and teach __setstate__ to read (or
+# clearly refuse) the older ones.
+FORMAT_VERSION = 1
 
 # Rows per chunk at prediction: about 64 MiB of float64 activations in the
 # widest layer, at least 1024 rows.
@@ -51,6 +56,12 @@ def restore_on_error(method):
             raise
 
     return wrapper
+
+
+def _version():
+    from . import __version__
+
+    return __version__
 
 
 def check_sample_weight(sample_weight, n_samples, dtype):
@@ -442,6 +453,38 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     def _n_features_out(self):
         """Number of columns ``transform`` returns (for get_feature_names_out)."""
         return self.coefs_[-1].shape[0]
+
+    # -- persistence --------------------------------------------------------------
+
+    def __getstate__(self):
+        """Plain numpy/python state: the fitted device as a string, the
+        training state as a dict, and the format version."""
+        state = dict(super().__getstate__())  # a copy: never touch the live object
+        state["_skorchlite_format"] = FORMAT_VERSION
+        if "device_" in state:
+            state["device_"] = str(state["device_"])
+        if isinstance(state.get("_training_state"), TrainingState):
+            state["_training_state"] = state["_training_state"].to_dict()
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        version = state.pop("_skorchlite_format", None)
+        if version is not None and version > FORMAT_VERSION:
+            raise ValueError(
+                f"This {type(self).__name__} was saved by a newer skorchlite (state "
+                f"format {version}); this skorchlite ({_version()}) reads formats up "
+                f"to {FORMAT_VERSION}. Upgrade skorchlite to load it.")
+        if "coefs_" in state and version is None:
+            raise ValueError(
+                f"This {type(self).__name__} was saved without a skorchlite state "
+                "format version (a pre-release build), which this skorchlite cannot "
+                "read. Refit the model, or load it with the version that saved it.")
+        if isinstance(state.get("device_"), str):
+            state["device_"] = as_device(state["device_"])
+        if isinstance(state.get("_training_state"), dict):
+            state["_training_state"] = TrainingState(**state["_training_state"])
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -55,6 +55,11 @@ def resolve_device(spec):
     return device
 
 
+def as_device(name):
+    """``torch.device(name)``, for state loaded from a file."""
+    return torch.device(name)
+
+
 def prediction_device(fitted_device):
     """The device to predict on: the fitted one, or the CPU with a warning
     when the estimator was fitted on an accelerator this machine lacks."""

@@ -22,12 +22,22 @@ class TrainingState:
     optimizer: dict = None
 
     def __post_init__(self):
+        """Fill the fields not given with the state before any training."""
         R = self.n_restarts
-        self.loss_curves = [[] for _ in range(R)]
-        self.validation_scores = [[] for _ in range(R)] if self.early_stopping else None
-        self.best_loss = np.full(R, np.inf)
-        self.best_validation_score = np.full(R, -np.inf)
-        self.no_improvement = np.zeros(R, dtype=int)
+        if self.loss_curves is None:
+            self.loss_curves = [[] for _ in range(R)]
+        if self.validation_scores is None and self.early_stopping:
+            self.validation_scores = [[] for _ in range(R)]
+        if self.best_loss is None:
+            self.best_loss = np.full(R, np.inf)
+        if self.best_validation_score is None:
+            self.best_validation_score = np.full(R, -np.inf)
+        if self.no_improvement is None:
+            self.no_improvement = np.zeros(R, dtype=int)
+
+    def to_dict(self):
+        """The state as plain containers (for pickles and skops files)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 @dataclass
