@@ -654,8 +654,9 @@ def case_gpu(args):
         goals.append(Goal(6, "GPU: skorchlite on CUDA vs sklearn on the CPU", "not measured",
                           target, status="skipped: run with --gpu-sklearn"))
     headers = ["implementation", "time (s)", "ratio to cuda", "final loss", "epochs"]
-    title = (f"6. GPU: {len(X):,} x {X.shape[1]} float32, hidden (256, 256), adam, batch "
-             f"{GPU['batch_size']}, {GPU['epochs']} epochs on {torch.cuda.get_device_name()} "
+    title = (f"6. GPU: {len(X):,} x {X.shape[1]} float32, hidden {GPU['hidden']}, adam, "
+             f"batch {GPU['batch_size']}, {GPU['epochs']} epochs on "
+             f"{torch.cuda.get_device_name()} "
              "(CPU rows: one run each)")
     return title, markdown_table(headers, rows), goals
 
