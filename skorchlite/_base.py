@@ -353,11 +353,12 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
     # -- prediction -----------------------------------------------------------
 
-    def _evaluate(self, X, *, step=False, hidden=False, caller="predict_step"):
+    def _evaluate(self, X, *, step=False, hidden=None, caller="predict_step"):
         """Run the kept network over the rows of X, in chunks.
 
         Returns the output-layer activations, shape (n, n_outputs), or with
-        ``hidden=True`` the list of hidden-layer activations. With
+        ``hidden`` a list of hidden-layer indices, the activations of those
+        layers (only those are kept, chunk by chunk). With
         ``step=True`` each hidden unit is replaced by its step limit.
         """
         check_is_fitted(self)
@@ -376,17 +377,18 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         widths = [c.shape[1] for c in self.coefs_]
         chunk = max(1024, _CHUNK_BYTES // (8 * max(X.shape[1], *widths)))
         n = X.shape[0]
-        results = ([np.empty((n, w), dtype=dtype) for w in widths[:-1]] if hidden
-                   else [np.empty((n, self.n_outputs_), dtype=dtype)])
+        results = ([np.empty((n, widths[layer]), dtype=dtype) for layer in hidden]
+                   if hidden is not None else [np.empty((n, self.n_outputs_), dtype=dtype)])
         work = min(chunk, n) * sum(c.size for c in self.coefs_)
         with thread_limits(device, work):
             for start in range(0, n, chunk):
                 rows = X[start:start + chunk]
                 rows = rows.toarray() if sp.issparse(rows) else rows
                 out, layers = net.evaluate(to_tensor(rows, device, net.dtype), step)
-                for result, values in zip(results, layers if hidden else [out]):
+                chosen = [layers[layer] for layer in hidden] if hidden is not None else [out]
+                for result, values in zip(results, chosen):
                     result[start:start + chunk] = to_numpy(values[0])
-        return results if hidden else results[0]
+        return results if hidden is not None else results[0]
 
     # -- looking inside ---------------------------------------------------------
 
@@ -414,7 +416,7 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         >>> reg.transform(X).shape
         (20, 3)
         """
-        return self._evaluate(X, hidden=True)[-1]
+        return self._evaluate(X, hidden=[len(self.coefs_) - 2])[0]
 
     def hidden_activations(self, X, *, step=False):
         """Activations of every hidden layer.
@@ -447,7 +449,8 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         >>> bool(np.isin(np.concatenate([c.ravel() for c in codes]), [0.0, 1.0]).all())
         True
         """
-        return self._evaluate(X, step=step, hidden=True, caller="hidden_activations(step=True)")
+        return self._evaluate(X, step=step, hidden=list(range(len(self.coefs_) - 1)),
+                              caller="hidden_activations(step=True)")
 
     @property
     def _n_features_out(self):
