@@ -142,6 +142,11 @@ def checkout():
     return commit + (" +changes" if changed else "")
 
 
+def load_average():
+    """The 1-minute load average (other processes on the machine skew timings)."""
+    return f"load average {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
+
+
 def machine_info():
     return (f"{platform.platform()}, Python {platform.python_version()}, "
             f"{os.cpu_count()} CPUs, torch {torch.__version__} "
@@ -770,7 +775,9 @@ def main(argv=None):
               f"and restarts cases, {args.repeats} for medium, predict and gpu, "
               f"{args.import_repeats} for import) after one untimed warm-up run "
               "each; times in seconds; skorchlite on device='cpu' unless said; "
-              f"thread cap: {args.threads or 'none (library defaults)'}."]
+              f"thread cap: {args.threads or 'none (library defaults)'}; "
+              f"{load_average()} at the start (anything else running skews the "
+              "times)."]
     print("\n\n".join(header), flush=True)
     sections, goals = [], []
     for case in args.cases:
@@ -781,7 +788,8 @@ def main(argv=None):
         goals += case_goals
 
     summary = f"### Goals of issue 5\n\n{goals_table(goals)}"
-    total = f"Total runtime: {time.perf_counter() - start:.0f} s"
+    total = (f"Total runtime: {time.perf_counter() - start:.0f} s; "
+             f"{load_average()} at the end.")
     command = " ".join(["python benchmarks/bench_core.py",
                         *(sys.argv[1:] if argv is None else argv)])
     print(f"\n{summary}\n\n{total}")

@@ -48,8 +48,10 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "reset_modules": ("matplotlib",),
     "only_warn_on_example_error": False,
+    "backreferences_dir": "gen_modules/backreferences",
+    "doc_module": ("skorchlite",),
 }
 
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py",
                     "auto_examples/*.zip", "auto_examples/*.md5"]
-templates_path = []
+templates_path = ["_templates"]
