@@ -1,5 +1,6 @@
 """Where a fit runs: device resolution and the CPU thread rule."""
 
+import functools
 import re
 import threading
 import warnings
@@ -75,6 +76,16 @@ def prediction_device(fitted_device):
 
 
 _thread_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    """One threadpoolctl controller for the process: building one scans the
+    loaded libraries (about 3 ms), too slow to repeat for every small fit."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
 _thread_state = {"depth": 0, "torch": None, "blas": None}
 
 
@@ -90,13 +101,11 @@ def thread_limits(device, work_per_step):
     threads at once are counted: the first to enter saves the previous
     settings and the last to leave restores them.
     """
-    from threadpoolctl import threadpool_limits
-
     single = device.type != "cpu" or work_per_step < SINGLE_THREAD_WORK
     with _thread_lock:
         if _thread_state["depth"] == 0:
             _thread_state["torch"] = torch.get_num_threads()
-            _thread_state["blas"] = threadpool_limits(limits=1, user_api="blas")
+            _thread_state["blas"] = _blas_controller().limit(limits=1, user_api="blas")
         _thread_state["depth"] += 1
         if single and torch.get_num_threads() != 1:
             torch.set_num_threads(1)
