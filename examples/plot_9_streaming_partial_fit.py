@@ -1,6 +1,6 @@
 """
 Training on data larger than memory with ``partial_fit``
-========================================================
+=========================================================
 
 ``partial_fit`` runs one epoch over the block it is given, so a model can learn
 from a stream of blocks that never sit in memory together: blocks read from
@@ -13,6 +13,7 @@ The optimizer state (Adam's moments) carries over from block to block.
 # -----------------------------------
 # ``blocks`` yields ``n_blocks`` blocks of a two-class problem; only one block
 # exists at any time.
+import matplotlib.pyplot as plt
 import numpy as np
 
 from skorchlite import SigmoidMLPClassifier
@@ -30,7 +31,7 @@ X_test, y_test = next(blocks(1, rows=5_000, seed=1))
 
 clf = SigmoidMLPClassifier((8,), learning_rate_init=0.01, random_state=0, device="cpu")
 scores = []
-for i, (X_block, y_block) in enumerate(blocks(40)):
+for X_block, y_block in blocks(40):
     # the classes must be given on the first call: a block may miss one
     clf.partial_fit(X_block, y_block, classes=[0, 1])
     scores.append(clf.score(X_test, y_test))
@@ -60,8 +61,6 @@ if da is not None:
 # %%
 # The learning curve
 # ------------------
-import matplotlib.pyplot as plt
-
 fig, ax = plt.subplots()
 ax.plot(np.arange(1, len(scores) + 1), scores, marker="o")
 ax.set_xlabel("blocks seen")
