@@ -270,6 +270,9 @@ class BatchedMLP:
         self.coefs, self.intercepts = self.views(self.flat)
         self.coef_grads, self.intercept_grads = self.views(self.grad)
         self.weights = self.flat[:, :self.n_coefs]  # all weights, no biases
+        # 2-D views of restart 0, for the single-restart fast path
+        self._one = [(W[0], b[0], gW[0], gb[0]) for W, b, gW, gb in zip(
+            self.coefs, self.intercepts, self.coef_grads, self.intercept_grads)]
 
     def views(self, flat):
         """Weight and bias views into a flat ``(R, P)`` buffer."""
@@ -312,6 +315,10 @@ class BatchedMLP:
             # one input unit: an outer product; broadcasting beats a batched
             # matrix product with an inner dimension of 1 (3x on small data)
             return torch.addcmul(b, A, W)
+        if W.shape[0] == 1:
+            # one restart: plain matrix products (cheaper than batched ones)
+            W, b = self._one[layer][:2]
+            return torch.addmm(b, A if A.dim() == 2 else A[0], W).unsqueeze(0)
         if A.dim() == 2:  # the input, shared by every restart
             A = A.expand(W.shape[0], *A.shape)
         return torch.baddbmm(b, A, W)
@@ -360,6 +367,9 @@ class BatchedMLP:
         loss = loss.div_(weight_sum)
 
         backward = ACTIVATION_BACKWARD[self.activation]
+        if self.n_restarts == 1:
+            self._backward_one(X, hidden, delta, alpha / weight_sum, backward)
+            return loss
         inputs = [X.T.expand(self.n_restarts, *X.T.shape)]
         inputs += [A.transpose(1, 2) for A in hidden]
         for layer in range(len(self.shapes) - 1, -1, -1):
@@ -373,6 +383,18 @@ class BatchedMLP:
                             else torch.bmm(delta, W.transpose(1, 2)))
                 delta = backward(upstream, hidden[layer - 1])
         return loss
+
+    def _backward_one(self, X, hidden, delta, reg, backward):
+        """The backward pass of a single restart with 2-D matrix products."""
+        inputs = [X] + [A[0] for A in hidden]
+        delta = delta[0]
+        for layer in range(len(self.shapes) - 1, -1, -1):
+            W, _, coef_grad, intercept_grad = self._one[layer]
+            torch.addmm(W, inputs[layer].T, delta, beta=reg, out=coef_grad)
+            torch.sum(delta, dim=0, keepdim=True, out=intercept_grad)
+            if layer > 0:
+                upstream = delta * W.T if W.shape[1] == 1 else torch.mm(delta, W.T)
+                delta = backward(upstream, inputs[layer])
 
     @torch.no_grad()
     def predict(self, X):

@@ -55,7 +55,8 @@ class _Minibatches:
                        else np.add.reduceat(self.sample_weight[self.order], self.starts))
         d, o = self.n_features, self.n_outputs
         for start, stop, weight_sum in zip(self.starts, self.stops, weight_sums):
-            batch = self.table[order[start:stop]] if self.shuffle else self.table[start:stop]
+            batch = (torch.index_select(self.table, 0, order[start:stop]) if self.shuffle
+                     else self.table[start:stop])
             sample_weight = None if self.sample_weight is None else batch[:, -1]
             yield (batch[:, :d], batch[:, d:d + o], sample_weight, float(weight_sum),
                    float(stop - start))

@@ -18,8 +18,9 @@ from hypothesis.extra import numpy as hnp
 
 from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
 
-SETTINGS = settings(max_examples=int(os.environ.get("SKORCHLITE_HYPOTHESIS_EXAMPLES", 150)), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+# 150 examples per test in CI; SKORCHLITE_HYPOTHESIS_EXAMPLES=1000 for a longer hunt
+SETTINGS = settings(max_examples=int(os.environ.get("SKORCHLITE_HYPOTHESIS_EXAMPLES", 150)),
+                    deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ESTIMATORS = [SigmoidMLPRegressor, SigmoidMLPClassifier]
 
 
