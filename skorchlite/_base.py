@@ -194,14 +194,13 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         device = resolve_device(self.device)
         dtype = X.dtype if stochastic else np.dtype(np.float64)
 
+        out_activation, loss, score = self._output_setup(Y)
         if first_pass:
             coefs, intercepts = glorot_uniform(
                 random_state, layer_units, self.n_restarts, self.activation, dtype)
-            out_activation, loss, score = self._output_setup(Y)
             state = TrainingState(self.n_restarts, self.early_stopping)
         else:
             coefs, intercepts = self._continued_weights(layer_units)
-            out_activation, loss, score = self._output_setup(Y)
             state = copy.deepcopy(self._training_state)
             if state.early_stopping != self.early_stopping:
                 state = TrainingState(self.n_restarts, self.early_stopping)

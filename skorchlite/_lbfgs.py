@@ -33,8 +33,7 @@ def fit_lbfgs(net, data, options, state, random_state=None, incremental=False):
     A restart whose loss ends nan or inf is marked as diverged; Ctrl-C ends
     the training with the weights reached so far (later restarts not run).
     """
-    X, Y, sw = (None if a is None else to_tensor(a, net.device, net.dtype)
-                for a in (data.X, data.Y, data.sample_weight))
+    X, Y, sw = (net.to_device(a) for a in (data.X, data.Y, data.sample_weight))
     weight_sum = float(X.shape[0] if sw is None else data.sample_weight.sum())
     state.loss_curves = [[] for _ in range(net.n_restarts)]
     result = FitResult.empty(net.n_restarts)

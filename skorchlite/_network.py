@@ -301,11 +301,14 @@ class BatchedMLP:
         for view, array in zip(self.intercepts, intercepts):
             view.copy_(to_tensor(array, self.device, self.dtype).unsqueeze(1))
 
-    def get_params(self, flat=None):
+    def get_params(self):
         """Numpy weights ``(R, fan_in, fan_out)`` and biases ``(R, fan_out)``."""
-        coefs, intercepts = self.views(self.flat if flat is None else flat)
-        return ([to_numpy(c) for c in coefs],
-                [to_numpy(b).squeeze(1) for b in intercepts])
+        return ([to_numpy(c) for c in self.coefs],
+                [to_numpy(b).squeeze(1) for b in self.intercepts])
+
+    def to_device(self, array):
+        """A numpy array (or None) as a tensor on this network's device and dtype."""
+        return None if array is None else to_tensor(array, self.device, self.dtype)
 
     # -- forward ------------------------------------------------------------
 

@@ -100,7 +100,9 @@ class Device:
     """A device name or a torch.device (its existence is checked by fit)."""
 
     def __call__(self, value):
-        return isinstance(value, str) or type(value).__name__ == "device"
+        import torch
+
+        return isinstance(value, (str, torch.device))
 
     def __str__(self):
         return "'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or a torch.device"

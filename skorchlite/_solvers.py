@@ -16,11 +16,6 @@ from ._network import to_numpy, to_tensor
 from ._optim import make_optimizer
 from ._state import FitResult
 
-
-def _on_device(array, net):
-    return None if array is None else to_tensor(array, net.device, net.dtype)
-
-
 # ---------------------------------------------------------------------------
 # adam and sgd
 # ---------------------------------------------------------------------------
@@ -37,7 +32,7 @@ class _Minibatches:
     def __init__(self, data, net, batch_size, shuffle):
         columns = [data.X, data.Y] + ([] if data.sample_weight is None
                                       else [data.sample_weight[:, None]])
-        self.table = _on_device(np.hstack(columns) if len(columns) > 1 else columns[0], net)
+        self.table = net.to_device(np.hstack(columns) if len(columns) > 1 else columns[0])
         self.device, self.shuffle = net.device, shuffle
         self.n_samples = self.table.shape[0]
         self.n_features, self.n_outputs = data.X.shape[1], data.Y.shape[1]
@@ -77,7 +72,7 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
     batches = _Minibatches(data, net, options["batch_size"], options["shuffle"])
     early_stopping = data.X_val is not None
     if early_stopping:
-        validation = [_on_device(a, net) for a in
+        validation = [net.to_device(a) for a in
                       (data.X_val, data.Y_val, data.sample_weight_val)]
         best_flat = net.flat.clone()
     R, solver = net.n_restarts, options["solver"]
