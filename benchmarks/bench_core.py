@@ -1,14 +1,14 @@
-"""Core benchmark: every CPU-measurable speed goal of issue 5 in one run.
+"""Core benchmark: every CPU-measurable speed goal of skorchlite in one run.
 
 Fits skorchlite and scikit-learn on the same data, architecture, solver,
 dtype and iteration budget, times them alternately (skorchlite, sklearn,
 skorchlite, sklearn, ...) and reports median wall times, time ratios
 (skorchlite / other), the final ``loss_`` of each, and a table of the goals
-of issue 5 with the measured ratio and whether each goal is met. Every
+with the measured ratio and whether each goal is met. Every
 adam/sgd fit runs its full iteration budget (``tol=0,
 n_iter_no_change=max_iter``).
 
-Cases (``--cases``), numbered by the goal of issue 5 they measure:
+Cases (``--cases``), numbered by the speed goal they measure:
 
 tiny      (1) noisy sine (make_noisy_sine, 629 x 1), hidden (8,), batch 200,
           200 epochs: adam (the goal) and sgd (an extra row).
@@ -787,7 +787,7 @@ def main(argv=None):
         sections.append(section)
         goals += case_goals
 
-    summary = f"### Goals of issue 5\n\n{goals_table(goals)}"
+    summary = f"### Speed goals\n\n{goals_table(goals)}"
     total = (f"Total runtime: {time.perf_counter() - start:.0f} s; "
              f"{load_average()} at the end.")
     command = " ".join(["python benchmarks/bench_core.py",

@@ -191,6 +191,32 @@ def test_decision_lines_lie_on_unit_boundaries(rings_clf, rings_data):
     assert disp.surface_ is not None
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_decision_lines_regions_are_scikit_learns(rings_data, n_classes, monkeypatch):
+    """The regions are drawn by scikit-learn's DecisionBoundaryDisplay: one
+    filled level per class, centred on the class index, in colours C0, C1, ..."""
+    from matplotlib.colors import to_rgba
+    from sklearn.inspection import DecisionBoundaryDisplay
+
+    drawn = []
+    plot = DecisionBoundaryDisplay.plot
+
+    def spy(self, *args, **kwargs):
+        drawn.append(plot(self, *args, **kwargs))
+        return drawn[-1]
+
+    monkeypatch.setattr(DecisionBoundaryDisplay, "plot", spy)
+    X, y = rings_data
+    y = y if n_classes == 2 else (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5)
+    clf = SigmoidMLPClassifier((3,), **FAST).fit(X, y)
+    disp = DecisionLinesDisplay.from_estimator(clf, X, y, grid_resolution=20)
+    assert len(drawn) == 1 and drawn[0].surface_ is disp.surface_
+    assert drawn[0].ax_ is disp.ax_ and drawn[0].n_classes == n_classes
+    np.testing.assert_array_equal(disp.surface_.levels, np.arange(n_classes + 1) - 0.5)
+    colors = disp.surface_.cmap(disp.surface_.norm(np.arange(n_classes)))
+    np.testing.assert_allclose(colors[:, :3], [to_rgba(f"C{k}")[:3] for k in range(n_classes)])
+
+
 def test_decision_lines_skip_unit_with_zero_weights(rings_clf, rings_data):
     clf = copy.deepcopy(rings_clf)
     clf.coefs_[0][:, 1] = 0.0

@@ -1,0 +1,170 @@
+"""The step-function display: a 1-D network's smooth fit against its step limit."""
+
+import numpy as np
+
+from .._network import STEP_LIMITS
+from ._common import (
+    _check_binary_or_regressor, _check_data, _check_estimator, _get_ax, _grid_1d,
+    _numeric_targets, _response, _scatter_1d)
+
+class StepFunctionDisplay:
+    """The smooth fit of a 1-D network against its step-function limit.
+
+    Replacing every hidden unit by its step (logistic: 0/1, tanh: -1/+1)
+    turns the fit piecewise constant; for one hidden layer it jumps exactly
+    at the thresholds ``-b_i / w_i`` of the units. Use
+    :meth:`from_estimator` to create one.
+
+    Parameters
+    ----------
+    grid : ndarray of shape (n_grid,) or (n_grid, 1)
+        The sorted input values.
+    fit : ndarray of shape (n_grid,)
+        The network's prediction on the grid.
+    step_fit : ndarray of shape (n_grid,)
+        The step-function network's prediction on the grid.
+    thresholds : array-like of shape (n_thresholds,)
+        Input values where first-layer units switch; only those inside the
+        grid's range are drawn.
+    X : ndarray of shape (n_samples, 1), default=None
+        The data inputs, drawn with ``y``.
+    y : ndarray of shape (n_samples,), default=None
+        The data targets; no data is drawn when None.
+
+    Attributes
+    ----------
+    fit_line_ : matplotlib Line2D
+        The smooth fit.
+    step_line_ : matplotlib Line2D
+        The step-function fit (drawn with a steps draw style).
+    threshold_lines_ : list of matplotlib Line2D
+        One vertical line per drawn threshold.
+    thresholds_ : ndarray of shape (n_drawn,)
+        The drawn thresholds, sorted.
+    data_scatter_ : matplotlib PathCollection or None
+        The data, when ``y`` was given.
+    ax_ : matplotlib Axes
+        The axes drawn into.
+    figure_ : matplotlib Figure
+        The figure of ``ax_``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from skorchlite.plotting import StepFunctionDisplay
+    >>> grid = np.linspace(0, 3, 31)
+    >>> disp = StepFunctionDisplay(grid, fit=np.tanh(grid - 1), step_fit=np.sign(grid - 1),
+    ...                            thresholds=[1.0, 5.0]).plot()
+    >>> disp.thresholds_
+    array([1.])
+    """
+
+    def __init__(self, grid, fit, step_fit, thresholds, *, X=None, y=None):
+        self.grid = grid
+        self.fit = fit
+        self.step_fit = step_fit
+        self.thresholds = thresholds
+        self.X = X
+        self.y = y
+
+    @classmethod
+    def from_estimator(cls, estimator, X, y=None, *, ax=None, grid_resolution=500):
+        """Draw the smooth and step-function fits of a network on 1-D input.
+
+        Parameters
+        ----------
+        estimator : SigmoidMLPRegressor or SigmoidMLPClassifier
+            A fitted estimator with one input feature and
+            ``activation='logistic'`` or ``'tanh'`` (a classifier must be
+            binary; its curves are the probability of ``classes_[1]``).
+        X : array-like of shape (n_samples, 1)
+            The inputs; the curves span their range.
+        y : array-like of shape (n_samples,), default=None
+            The targets, drawn as points when given.
+        ax : matplotlib Axes, default=None
+            Axes to draw into; a new figure when None.
+        grid_resolution : int, default=500
+            Number of grid points the curves are evaluated at.
+
+        Returns
+        -------
+        display : StepFunctionDisplay
+            The drawn display.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import numpy as np
+        >>> from skorchlite import SigmoidMLPRegressor
+        >>> from skorchlite.plotting import StepFunctionDisplay
+        >>> X = np.linspace(0, 6, 60).reshape(-1, 1)
+        >>> y = np.sin(X).ravel()
+        >>> reg = SigmoidMLPRegressor((3,), solver="lbfgs", max_iter=300,
+        ...                           random_state=0).fit(X, y)
+        >>> disp = StepFunctionDisplay.from_estimator(reg, X, y)
+        >>> len(disp.thresholds_) <= 3
+        True
+        """
+        _check_estimator(estimator, cls.__name__)
+        if estimator.activation not in STEP_LIMITS:
+            raise ValueError(
+                f"{cls.__name__} needs hidden units with a step limit: "
+                "activation='logistic' or 'tanh'; this estimator has "
+                f"activation={estimator.activation!r}, which has none.")
+        _check_binary_or_regressor(estimator, cls.__name__)
+        X, y = _check_data(estimator, X, y, cls.__name__, n_features=1)
+        grid = _grid_1d(X, grid_resolution)
+        w, b = estimator.coefs_[0][0], estimator.intercepts_[0]
+        thresholds = -b[w != 0] / w[w != 0]
+        display = cls(grid.ravel(), _response(estimator, grid),
+                      _response(estimator, grid, step=True), thresholds, X=X,
+                      y=_numeric_targets(estimator, y))
+        return display.plot(ax=ax)
+
+    def plot(self, ax=None):
+        """Draw the data, both fits and the thresholds.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw into; a new figure when None.
+
+        Returns
+        -------
+        display : StepFunctionDisplay
+            The display, with ``ax_``, ``figure_``, ``fit_line_``,
+            ``step_line_``, ``threshold_lines_``, ``thresholds_`` and
+            ``data_scatter_`` set.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import numpy as np
+        >>> from skorchlite.plotting import StepFunctionDisplay
+        >>> grid = np.linspace(0, 3, 31)
+        >>> disp = StepFunctionDisplay(grid, np.tanh(grid - 1), np.sign(grid - 1), [1.0])
+        >>> disp.plot().step_line_.get_drawstyle()
+        'steps-mid'
+        """
+        ax, self.figure_ = _get_ax(ax)
+        grid = np.ravel(self.grid)
+        self.data_scatter_ = _scatter_1d(ax, self.X, self.y)
+        (self.fit_line_,) = ax.plot(grid, self.fit, color="black", linewidth=2,
+                                    label="network fit")
+        (self.step_line_,) = ax.plot(grid, self.step_fit, color="C3", linewidth=1.8,
+                                     drawstyle="steps-mid", label="step-function fit")
+        thresholds = np.sort(np.asarray(self.thresholds, dtype=float).ravel())
+        self.thresholds_ = thresholds[(thresholds >= grid.min()) & (thresholds <= grid.max())]
+        self.threshold_lines_ = [
+            ax.axvline(t, color="C0", linestyle=":", linewidth=1,
+                       label="unit thresholds -b/w" if i == 0 else None)
+            for i, t in enumerate(self.thresholds_)]
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.legend(fontsize="small", framealpha=0.8)
+        self.ax_ = ax
+        return self
