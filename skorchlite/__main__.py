@@ -6,6 +6,7 @@ one figure per display of :mod:`skorchlite.plotting` to a folder.
 """
 
 import argparse
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -108,6 +109,27 @@ def _score(est, X, y, step):
     return r2_score(y, est.predict_step(X) if step else est.predict(X))
 
 
+def _check_arguments(args):
+    """What is wrong with the command line, in one line, or None: an unknown
+    or absent device, or a figure folder that cannot be written."""
+    from skorchlite._device import resolve_device
+
+    try:
+        resolve_device(args.device)
+    except ValueError as error:
+        return f"--device {args.device}: {error}"
+    if not args.no_figures:
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+            probe = args.out / ".skorchlite-write-test"
+            probe.touch()
+            probe.unlink()
+        except OSError as error:
+            return (f"--out {args.out}: cannot write the figures there "
+                    f"({error.strerror or error}); give a writable folder, or --no-figures.")
+    return None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m skorchlite",
@@ -124,6 +146,10 @@ def main(argv=None):
     parser.add_argument("--no-figures", action="store_true",
                         help="print the table only (no matplotlib)")
     args = parser.parse_args(argv)
+    problem = _check_arguments(args)
+    if problem:
+        print(f"{parser.prog}: error: {problem}", file=sys.stderr)
+        sys.exit(2)
 
     start = time.perf_counter()
     rows = run_tour(args.out, args.device, figures=not args.no_figures)

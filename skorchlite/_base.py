@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._device import as_device, prediction_device, resolve_device, thread_limits
 from ._network import STEP_LIMITS, BatchedMLP, glorot_uniform, to_numpy, to_tensor, torch_dtype
-from ._params import MLP_CONSTRAINTS, validate_params
+from ._params import MLP_CONSTRAINTS, check_bool, validate_params
 from ._solvers import SOLVERS
 from ._state import Data, TrainingState
 
@@ -74,14 +74,16 @@ def check_sample_weight(sample_weight, n_samples, dtype):
                                 input_name="sample_weight", copy=True)
     if sample_weight.ndim != 1:
         raise ValueError(
-            f"sample_weight must be 1D array or scalar; got an array of shape "
-            f"{sample_weight.shape}.")
+            f"Sample weights must be 1D array or scalar, got {sample_weight.ndim}D "
+            "array. Expected either a scalar value or a 1D array of length "
+            f"{n_samples}.")
     if sample_weight.shape != (n_samples,):
         raise ValueError(
             f"sample_weight.shape == {sample_weight.shape}, expected "
-            f"{(n_samples,)}: one weight per row of X.")
+            f"{(n_samples,)}! Give one weight per row of X.")
     if (sample_weight < 0).any():
-        raise ValueError("sample_weight must be non-negative; got negative weights.")
+        raise ValueError("Negative values in data passed to `sample_weight`; sample "
+                         "weights must be non-negative.")
     if not sample_weight.sum() > 0:
         raise ValueError("sample_weight must have a positive sum; got all zeros.")
     return sample_weight
@@ -171,8 +173,8 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     def _check_solver(self):
         if self.solver not in _STOCHASTIC_SOLVERS:
             raise AttributeError(
-                "partial_fit is only available for stochastic optimizers "
-                f"('adam', 'sgd'); solver={self.solver!r} is not stochastic.")
+                f"partial_fit is only available for stochastic optimizers. {self.solver} "
+                "is not stochastic. Use solver='adam' or 'sgd' for partial_fit.")
         return True
 
     def _hidden_sizes(self):
@@ -239,10 +241,22 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         """Split off the validation set for early stopping, as scikit-learn does."""
         if not (self.early_stopping and stochastic):
             return Data(X, Y, sample_weight)
-        stratify = Y if (self._is_classifier() and Y.shape[1] == 1) else None
+        # stratified by the user's labels (the same split as by the binarised
+        # target, scikit-learn's choice, but errors then name the user's classes)
+        stratify = (self.classes_[Y[:, 0].astype(int)]
+                    if (self._is_classifier() and Y.shape[1] == 1) else None)
         arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-        split = train_test_split(*arrays, random_state=random_state,
-                                 test_size=self.validation_fraction, stratify=stratify)
+        try:
+            split = train_test_split(*arrays, random_state=random_state,
+                                     test_size=self.validation_fraction, stratify=stratify)
+        except ValueError as error:
+            if stratify is None:
+                raise
+            raise ValueError(
+                f"{error} early_stopping=True holds out a validation set stratified by "
+                "class; give every class at least 2 samples and enough rows for "
+                "validation_fraction to hold one of each, or set "
+                "early_stopping=False.") from error
         X_train, X_val, Y_train, Y_val = split[:4]
         sw_train, sw_val = (None, None) if sample_weight is None else split[4:]
         if X_val.shape[0] < 2:
@@ -279,9 +293,9 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                      "(e.g. with sklearn.preprocessing.StandardScaler)")
         if dropped.all():
             raise ValueError(
-                "Solver produced non-finite parameter weights: every restart "
-                f"({R} of {R}) diverged, its loss or weights became nan or inf. The "
-                f"input data may contain large values and need to be preprocessed; {hint}.")
+                "Solver produced non-finite parameter weights. The input data may "
+                "contain large values and need to be preprocessed. Every restart "
+                f"({R} of {R}) diverged: its loss or weights became nan or inf; {hint}.")
         if dropped.any():
             which = ", ".join(str(r) for r in np.flatnonzero(dropped))
             warnings.warn(
@@ -329,8 +343,10 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
     def _warn_convergence(self, result, best, stochastic, incremental):
         if result.interrupted:
-            warnings.warn(f"Training interrupted by user at {result.interrupted}; "
-                          "keeping the weights reached so far.")
+            warnings.warn(
+                f"Training interrupted by user. The kept restart completed "
+                f"{self.n_iter_} iteration(s) (n_iter_ = {self.n_iter_}) and keeps the "
+                f"weights reached when interrupted ({result.interrupted}).")
             return
         if result.converged[best] or incremental:
             return
@@ -415,6 +431,7 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         >>> reg.transform(X).shape
         (20, 3)
         """
+        check_is_fitted(self)
         return self._evaluate(X, hidden=[len(self.coefs_) - 2])[0]
 
     def hidden_activations(self, X, *, step=False):
@@ -448,6 +465,8 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         >>> bool(np.isin(np.concatenate([c.ravel() for c in codes]), [0.0, 1.0]).all())
         True
         """
+        check_is_fitted(self)
+        check_bool(step, "step")
         return self._evaluate(X, step=step, hidden=list(range(len(self.coefs_) - 1)),
                               caller="hidden_activations(step=True)")
 

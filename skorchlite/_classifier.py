@@ -8,6 +8,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import BaseSigmoidMLP, restore_on_error
+from ._params import user_repr
 
 
 class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
@@ -294,7 +295,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes "
                     f"in the data, but the data contains only one class: "
-                    f"{binarizer.classes_[0]!r}.")
+                    f"{user_repr(binarizer.classes_[0])}.")
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
         else:
@@ -361,13 +362,14 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
             if len(binarizer.classes_) < 2:
                 raise ValueError(
                     "classes must hold at least 2 classes; got "
-                    f"{list(binarizer.classes_)}.")
+                    f"{user_repr(binarizer.classes_)}.")
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
         elif classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
             raise ValueError(
-                f"`classes={classes!r}` is not the same as on the first call to "
-                f"partial_fit, which was {self.classes_!r}.")
+                f"`classes={user_repr(classes)}` is not the same as on last call to "
+                f"partial_fit, was: {user_repr(self.classes_)}. The classes are fixed by "
+                "the first call; pass the same ones, or call fit to start afresh.")
         return self._fit(X, y, sample_weight, incremental=True)
 
     def predict(self, X):

@@ -77,7 +77,9 @@ def _run_sequential(net, args, options, state, outcome):
             # keep the point scipy last evaluated (it is in the buffer)
             outcome.losses[r] = objective.last_loss
             outcome.n_iter[r] = len(curve)
-            outcome.interrupted = f"restart {r}, iteration {len(curve) + 1}"
+            later = "; later restarts were not run" if r < net.n_restarts - 1 else ""
+            outcome.interrupted = (f"restart {r} was stopped during its iteration "
+                                   f"{len(curve) + 1}{later}")
             return
         params.copy_(to_tensor(scipy_result.x, net.device))
         _record(outcome, r, scipy_result, options["max_iter"])

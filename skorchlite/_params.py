@@ -5,9 +5,26 @@ own lives in a private module): one table per estimator class, each entry a
 list of constraints any one of which the value may satisfy.
 """
 
+import re
 from numbers import Integral, Real
 
 import numpy as np
+
+
+def user_repr(value):
+    """``repr`` of a value as the user wrote it: numpy scalars and arrays as
+    the plain Python numbers and lists they hold (``0``, not ``np.int64(0)``)."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        value = value.tolist()
+    return repr(value)
+
+
+def check_bool(value, name):
+    """Refuse a flag that is not a bool (``step="yes"`` would count as True)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidParameterError(
+            f"{name} must be a bool (True or False); got {user_repr(value)} of type "
+            f"{type(value).__name__}.")
 
 
 class InvalidParameterError(ValueError, TypeError):
@@ -97,12 +114,15 @@ class LayerSizes:
 
 
 class Device:
-    """A device name or a torch.device (its existence is checked by fit)."""
+    """A device name of a known form or a torch.device (whether the device is
+    there is checked by fit)."""
 
     def __call__(self, value):
         import torch
 
-        return isinstance(value, (str, torch.device))
+        return isinstance(value, torch.device) or (
+            isinstance(value, str) and re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", value)
+            is not None)
 
     def __str__(self):
         return "'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or a torch.device"
@@ -147,4 +167,4 @@ def validate_params(estimator):
             expected = " or ".join(str(c) for c in constraints)
             raise InvalidParameterError(
                 f"The {name!r} parameter of {type(estimator).__name__} must be "
-                f"{expected}. Got {value!r} instead.")
+                f"{expected}. Got {user_repr(value)} instead.")

@@ -135,7 +135,7 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
             if incremental or not active.any():
                 break
     except KeyboardInterrupt:
-        result.interrupted = f"iteration {result.n_iter.max() + 1}"
+        result.interrupted = "the epoch in progress was cut short"
 
     if early_stopping:
         net.flat.copy_(best_flat)

@@ -51,7 +51,7 @@ class FitResult:
     converged: np.ndarray  # (R,) bool: stopped by a tolerance, not by max_iter
     messages: list = field(default_factory=list)  # (R,) why each stopped
     diverged: np.ndarray = None  # (R,) bool: loss or weights became nan/inf
-    interrupted: str = None  # where Ctrl-C stopped the training, if it did
+    interrupted: str = None  # how Ctrl-C stopped the training, if it did
 
     @classmethod
     def empty(cls, n_restarts):

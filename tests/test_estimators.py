@@ -194,7 +194,7 @@ def test_partial_fit_classes():
     assert list(est.classes_) == [0, 1, 2] and est.n_outputs_ == 3
     with pytest.raises(ValueError, match="`y` has classes not in `self.classes_`"):
         est.partial_fit(X, y + 1)
-    with pytest.raises(ValueError, match="is not the same as on the first call"):
+    with pytest.raises(ValueError, match="is not the same as on last call to partial_fit"):
         est.partial_fit(X, y, classes=[0, 1])
 
 

@@ -32,5 +32,6 @@ def test_tour_rejects_an_absent_device(tmp_path):
 
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
-    with pytest.raises(ValueError, match="torch sees no CUDA device"):
+    with pytest.raises(SystemExit) as exit_info:
         main(["--no-figures", "--device", "cuda"])
+    assert exit_info.value.code == 2

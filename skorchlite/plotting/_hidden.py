@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils import check_array, check_consistent_length
 
+from .._params import check_bool
 from ._common import (
     _check_3d_ax, _check_binary_or_regressor, _check_data, _check_estimator, _check_layer,
     _estimator_input, _get_ax, _grid_1d, _legend, _numeric_targets, _response, _scatter_1d)
@@ -122,6 +123,7 @@ class HiddenUnitsDisplay:
         >>> len(disp.lines_), disp.fit_line_.get_label()
         (4, 'network fit')
         """
+        check_bool(scaled, "scaled")
         _check_estimator(estimator, cls.__name__)
         _check_binary_or_regressor(estimator, cls.__name__)
         X, y = _check_data(estimator, X, y, cls.__name__, n_features=1)

@@ -1,0 +1,194 @@
+"""Drop-in fidelity: where scikit-learn's MLP and skorchlite meet the same
+situation, they behave the same (or differ on purpose, documented in the user
+guide's "Differences from scikit-learn")."""
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
+from skorchlite._network import BatchedMLP
+
+SOLVERS = ["adam", "sgd", "lbfgs"]
+ESTIMATORS = [SigmoidMLPRegressor, SigmoidMLPClassifier]
+
+
+@pytest.fixture
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.randn(40, 2)
+    return X, X[:, 0] + 0.1 * rng.randn(40), (X[:, 0] > 0).astype(int)
+
+
+def _message(call):
+    """The message of the exception ``call()`` raises, warnings silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            try:
+                call()
+            except (ValueError, AttributeError) as error:
+                return str(error)
+    raise AssertionError("no error raised")
+
+
+# -- unfitted estimators ------------------------------------------------------
+
+UNFITTED_METHODS = ["predict", "transform", "hidden_activations", "predict_step",
+                    "score", "get_feature_names_out"]
+
+
+@pytest.mark.parametrize("method", UNFITTED_METHODS + ["predict_proba", "predict_proba_step"])
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_unfitted_methods_raise_not_fitted_error(Estimator, method, data):
+    X, y, _ = data
+    est = Estimator()
+    if not hasattr(est, method):
+        pytest.skip(f"{Estimator.__name__} has no {method}")
+    args = {"score": (X, y), "get_feature_names_out": ()}.get(method, (X,))
+    with pytest.raises(NotFittedError, match="is not fitted yet"):
+        getattr(est, method)(*args)
+
+
+# -- error texts ------------------------------------------------------------------
+
+
+def _pairs(data):
+    X, y, yc = data
+    one_dog = np.array(["cat"] * 39 + ["dog"])
+    return {
+        "sample_weight shape": lambda R, C: R(max_iter=2).fit(X, y, sample_weight=np.ones(4)),
+        "sample_weight 2-D": lambda R, C: R(max_iter=2).fit(X, y, sample_weight=np.ones((40, 2))),
+        "warm_start classes": lambda R, C: C(max_iter=2, warm_start=True).fit(X, yc).fit(X, yc + 1),
+        "partial_fit classes": lambda R, C: C(max_iter=2).partial_fit(
+            X, yc, classes=[0, 1]).partial_fit(X, yc + 5),
+        "validation set": lambda R, C: R(max_iter=2, early_stopping=True,
+                                         validation_fraction=0.01).fit(X, y),
+        "partial_fit early_stopping": lambda R, C: R(early_stopping=True).partial_fit(X, y),
+        "stratify test_size": lambda R, C: C(max_iter=2, early_stopping=True,
+                                             validation_fraction=0.01).fit(X, yc),
+        "non-finite weights": lambda R, C: R(
+            hidden_layer_sizes=(4,), solver="sgd", learning_rate_init=1e6, momentum=0.99,
+            activation="identity", max_iter=50, random_state=0).fit(X * 1e3, y),
+        "features": lambda R, C: R(max_iter=2).fit(X, y).predict(X[:, :1]),
+        "stratify one member": lambda R, C: C(max_iter=2, early_stopping=True).fit(X, one_dog),
+    }
+
+
+@pytest.mark.parametrize("case", list(_pairs((None, None, None))))
+def test_error_texts_start_with_scikit_learns(case, data):
+    call = _pairs(data)[case]
+    expected = _message(lambda: call(MLPRegressor, MLPClassifier))
+    got = _message(lambda: call(SigmoidMLPRegressor, SigmoidMLPClassifier))
+    expected = expected.replace("MLPRegressor", "SigmoidMLPRegressor")
+    if case == "stratify one member":
+        # scikit-learn names its internal encoding (['True']); we name the user's label
+        expected = expected[:expected.index("are: ") + 5]
+        assert "['dog']" in got and "['True']" not in got
+    assert got.startswith(expected), (got, expected)
+
+
+@pytest.mark.parametrize("call", [
+    lambda X, yc: SigmoidMLPClassifier(max_iter=2).fit(X, np.zeros(len(X), dtype=np.int64)),
+    lambda X, yc: SigmoidMLPClassifier(max_iter=2).partial_fit(X, yc, classes=np.array([0])),
+])
+def test_messages_print_values_as_users_wrote_them(call, data):
+    X, _, yc = data
+    message = _message(lambda: call(X, yc))
+    assert "np." not in message and "0" in message
+
+
+# -- interrupted fits ---------------------------------------------------------------
+
+
+def _interrupt_at_call(monkeypatch, n_call):
+    original = BatchedMLP.loss_and_grad
+    calls = {"n": 0}
+
+    def loss_and_grad(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == n_call:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+    monkeypatch.setattr(BatchedMLP, "loss_and_grad", loss_and_grad)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_interrupt_warning_and_n_iter_agree(solver, data, monkeypatch):
+    X, y, _ = data
+    # one minibatch per epoch: the 12th evaluation is in iteration 12
+    _interrupt_at_call(monkeypatch, 12)
+    est = SigmoidMLPRegressor((3,), solver=solver, max_iter=100, random_state=0,
+                              device="cpu")
+    with pytest.warns(UserWarning, match="Training interrupted by user") as record:
+        est.fit(X, y)
+    message = str(next(w.message for w in record if "interrupted" in str(w.message)))
+    assert message.startswith("Training interrupted by user.")
+    assert f"completed {est.n_iter_} iteration" in message
+    assert f"n_iter_ = {est.n_iter_}" in message
+    assert len(est.loss_curve_) == est.n_iter_
+    if solver != "lbfgs":
+        assert est.n_iter_ == 11  # the 12th epoch had started, not completed
+
+
+# -- parameter checks -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["yes", 1, None, np.array([True])])
+def test_step_flag_must_be_a_bool(flag, data):
+    X, y, _ = data
+    est = SigmoidMLPRegressor((3,), solver="lbfgs", max_iter=5, device="cpu").fit(X, y)
+    with pytest.raises(ValueError, match=r"step must be a bool \(True or False\); got "):
+        est.hidden_activations(X, step=flag)
+    assert len(est.hidden_activations(X, step=np.True_)) == 1
+
+
+def test_scaled_flag_must_be_a_bool(data):
+    pytest.importorskip("matplotlib")
+    from skorchlite.plotting import HiddenUnitsDisplay
+
+    X, y, _ = data
+    est = SigmoidMLPRegressor((3,), solver="lbfgs", max_iter=5, device="cpu").fit(X[:, :1], y)
+    with pytest.raises(ValueError, match=r"scaled must be a bool \(True or False\); got 'no'"):
+        HiddenUnitsDisplay.from_estimator(est, X[:, :1], y, scaled="no")
+
+
+def test_device_none_and_gpu_get_the_same_message(data):
+    X, y, _ = data
+    messages = [_message(lambda: SigmoidMLPRegressor(device=d, max_iter=2).fit(X, y))
+                for d in (None, "gpu", 3)]
+    forms = {m.replace("None", "X").replace("'gpu'", "X").replace("3", "X") for m in messages}
+    assert len(forms) == 1, messages
+    assert messages[1] == (
+        "The 'device' parameter of SigmoidMLPRegressor must be 'auto', 'cpu', 'cuda', "
+        "'cuda:N', 'mps' or a torch.device. Got 'gpu' instead.")
+
+
+@pytest.mark.parametrize("argv", [["--device", "gpu"], ["--device", "cuda:99"]])
+def test_cli_bad_device_is_a_one_line_error(argv, capsys):
+    from skorchlite.__main__ import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--no-figures", *argv])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("python -m skorchlite: error: ")
+    assert "device" in lines[0]
+
+
+def test_cli_unwritable_out_is_a_one_line_error(tmp_path, capsys):
+    from skorchlite.__main__ import main
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--out", str(blocker / "figures")])
+    assert exit_info.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "cannot write the figures" in lines[0], lines
