@@ -37,6 +37,16 @@ FORMAT_VERSION = 1
 _CHUNK_BYTES = 64 * 2**20
 
 
+def exploded(final_loss, initial_loss):
+    """Whether a fit exploded: its final training loss is not finite, or
+    exceeds ``1000 * initial_loss + 1``, where ``initial_loss`` is the loss at
+    the weights the fit started from (a healthy fit lowers its loss; the ``+ 1``
+    keeps a fit that starts near zero loss from counting as exploded)."""
+    if not np.isfinite(final_loss):
+        return True
+    return bool(np.isfinite(initial_loss) and final_loss > 1e3 * initial_loss + 1)
+
+
 def restore_on_error(method):
     """Leave the estimator exactly as it was if ``method`` raises.
 
@@ -222,6 +232,7 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         best = self._keep_best(result, state, stochastic)
         self._store(result, state, best, layer_units, out_activation, device, stochastic)
         self._warn_convergence(result, best, stochastic, incremental)
+        self._warn_explosion(result.initial_losses[best], stochastic, result.interrupted)
         return self
 
     def _continued_weights(self, layer_units):
@@ -235,7 +246,28 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                 f"{coefs[0].shape[0]} restart(s) of layer shapes {shapes}; the "
                 f"current parameters ask for {self.n_restarts} of {expected}. "
                 "Set warm_start=False (or call fit) to start afresh.")
+        self._take_public_weights(coefs, self._restart_intercepts)
         return coefs, self._restart_intercepts
+
+    def _take_public_weights(self, coefs, intercepts):
+        """Write ``coefs_`` and ``intercepts_``, as they are now, into the kept
+        restart's slot: a continued fit starts from the public weights, as
+        scikit-learn's does, even after the user changed them."""
+        for name, public, stored in (("coefs_", self.coefs_, coefs),
+                                     ("intercepts_", self.intercepts_, intercepts)):
+            if len(public) != len(stored):
+                raise ValueError(
+                    f"{name} holds {len(public)} arrays; the network continued by "
+                    f"warm_start and partial_fit has {len(stored)} layers of weights. "
+                    "Restore it, or set warm_start=False (or call fit) to start afresh.")
+            for layer, (array, slots) in enumerate(zip(public, stored)):
+                if np.shape(array) != slots.shape[1:]:
+                    raise ValueError(
+                        f"{name}[{layer}] has shape {np.shape(array)}; the network "
+                        f"continued by warm_start and partial_fit needs "
+                        f"{slots.shape[1:]}. Restore it, or set warm_start=False (or "
+                        "call fit) to start afresh.")
+                slots[self.best_restart_] = array
 
     def _training_data(self, X, Y, sample_weight, random_state, stochastic):
         """Split off the validation set for early stopping, as scikit-learn does."""
@@ -287,7 +319,13 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         R = len(result.losses)
         params = result.coefs + result.intercepts
         finite = np.array([all(np.isfinite(p[r]).all() for p in params) for r in range(R)])
-        dropped = result.diverged | ~finite
+        early = self.early_stopping and stochastic
+        if early:
+            # a restart that diverged still holds its weights of best validation
+            # score, usable when finite (scikit-learn keeps them too)
+            dropped = ~finite | ~np.isfinite(state.best_validation_score)
+        else:
+            dropped = result.diverged | ~finite
         hint = ("scale X (e.g. with sklearn.preprocessing.StandardScaler)" if not stochastic
                 else f"lower learning_rate_init (now {self.learning_rate_init}) or scale X "
                      "(e.g. with sklearn.preprocessing.StandardScaler)")
@@ -302,20 +340,23 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                 f"Restart(s) {which} of {R} diverged (loss or weights became nan or "
                 f"inf) and were dropped; the best of the other {R - dropped.sum()} is "
                 f"kept. To avoid this, {hint}.", RuntimeWarning)
-        result.losses = np.where(np.isfinite(result.losses), result.losses, np.inf)
-        if self.early_stopping and stochastic:
+        if early:
             scores = np.where(np.isnan(state.best_validation_score), -np.inf,
                               state.best_validation_score)
             return int(np.argmax(np.where(dropped, -np.inf, scores)))
         candidates = np.flatnonzero(~dropped)
-        return int(candidates[np.argmin(result.losses[candidates])])
+        ranked = np.where(np.isfinite(result.losses), result.losses, np.inf)
+        return int(candidates[np.argmin(ranked[candidates])])
 
     def _store(self, result, state, best, layer_units, out_activation, device, stochastic):
         self.coefs_ = [c[best].copy() for c in result.coefs]
         self.intercepts_ = [b[best].copy() for b in result.intercepts]
         self.n_iter_ = int(result.n_iter[best])
+        # loss_ as scikit-learn reports it (nan for a restart kept under
+        # early_stopping after its loss became nan); restarts ranked with inf
         self.loss_ = float(result.losses[best])
-        self.restart_losses_ = result.losses.astype(np.float64)
+        self.restart_losses_ = np.where(np.isfinite(result.losses), result.losses,
+                                        np.inf).astype(np.float64)
         self.best_restart_ = best
         self.loss_curve_ = list(state.loss_curves[best])
         self.restart_loss_curves_ = [list(curve) for curve in state.loss_curves]
@@ -362,6 +403,22 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                 f"{self.max_iter}) or max_fun (now {self.max_fun}), or scale the "
                 "data, e.g. with sklearn.preprocessing.StandardScaler.",
                 ConvergenceWarning)
+
+    def _warn_explosion(self, initial, stochastic, interrupted):
+        """Warn when the kept restart's training exploded: its final loss is
+        not finite, or more than 1000 times its loss at the starting weights
+        plus 1 (see :func:`exploded`)."""
+        if interrupted or not exploded(self.loss_, initial):
+            return
+        remedy = (f"learning_rate_init={self.learning_rate_init!r} is too high for this "
+                  "data: lower it, or scale X (e.g. with "
+                  "sklearn.preprocessing.StandardScaler)" if stochastic else
+                  "scale X (e.g. with sklearn.preprocessing.StandardScaler) or raise alpha")
+        kept = (" The weights of best validation score are kept." if
+                self.validation_scores_ is not None else "")
+        warnings.warn(
+            f"The training loss ended at {self.loss_:.4g}, against {initial:.4g} at the "
+            f"starting weights: the fit diverged; {remedy}.{kept}", RuntimeWarning)
 
     def _is_classifier(self):
         return self.__sklearn_tags__().estimator_type == "classifier"

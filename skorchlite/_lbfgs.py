@@ -37,6 +37,7 @@ def fit_lbfgs(net, data, options, state, random_state=None, incremental=False):
     weight_sum = float(X.shape[0] if sw is None else data.sample_weight.sum())
     state.loss_curves = [[] for _ in range(net.n_restarts)]
     result = FitResult.empty(net.n_restarts)
+    result.initial_losses = np.full(net.n_restarts, np.nan)
     args = (X, Y, sw, options["alpha"], weight_sum)
     if LBFGS_JOINT and net.n_restarts > 1:
         _run_joint(net, args, options, state, result)
@@ -76,6 +77,7 @@ def _run_sequential(net, args, options, state, outcome):
         except KeyboardInterrupt:
             # keep the point scipy last evaluated (it is in the buffer)
             outcome.losses[r] = objective.last_loss
+            outcome.initial_losses[r] = objective.first_loss
             outcome.n_iter[r] = len(curve)
             later = "; later restarts were not run" if r < net.n_restarts - 1 else ""
             outcome.interrupted = (f"restart {r} was stopped during its iteration "
@@ -83,16 +85,20 @@ def _run_sequential(net, args, options, state, outcome):
             return
         params.copy_(to_tensor(scipy_result.x, net.device))
         _record(outcome, r, scipy_result, options["max_iter"])
+        outcome.initial_losses[r] = objective.first_loss
 
 
 def _objective(net, params, grads, args):
     def objective(x):
         params.copy_(to_tensor(x, net.device))
         loss = float(net.loss_and_grad(*args)[0])
+        if objective.first_loss is None:
+            objective.first_loss = loss
         objective.last_loss = loss
         # scipy keeps the gradient it is given: hand it a copy of the buffer
         return loss, to_numpy(grads).copy()
     objective.last_loss = np.nan
+    objective.first_loss = None
     return objective
 
 

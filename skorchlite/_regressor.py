@@ -77,7 +77,9 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
 
     warm_start : bool, default=False
         Continue from the weights of the previous fit (all its restarts)
-        instead of drawing new ones.
+        instead of drawing new ones; the kept restart continues from
+        ``coefs_`` and ``intercepts_`` as they are now, as in scikit-learn
+        (``partial_fit`` too).
 
     momentum : float, default=0.9
         Momentum of 'sgd', in [0, 1].

@@ -91,6 +91,8 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
             total = torch.zeros(R, device=net.device, dtype=net.dtype)
             for X, Y, sample_weight, weight_sum, rows in batches.epoch(random_state):
                 loss = net.loss_and_grad(X, Y, sample_weight, options["alpha"], weight_sum)
+                if result.initial_losses is None:  # the starting weights' loss
+                    result.initial_losses = to_numpy(loss).astype(np.float64)
                 total.add_(loss, alpha=rows)
                 optimizer.step(net.flat, net.grad, scale)
 
@@ -106,7 +108,8 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
             diverged = active & ~np.isfinite(epoch_loss)
             if early_stopping:
                 scores = to_numpy(net.score(options["score"], *validation))
-                worse, improved = _track_validation(scores, active & ~diverged, state, options)
+                # a diverged restart's nan score is recorded too, as scikit-learn does
+                worse, improved = _track_validation(scores, active, state, options)
                 if improved.any():
                     mask = to_tensor(improved, net.device)[:, None]
                     torch.where(mask, net.flat, best_flat, out=best_flat)

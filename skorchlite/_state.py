@@ -52,6 +52,7 @@ class FitResult:
     messages: list = field(default_factory=list)  # (R,) why each stopped
     diverged: np.ndarray = None  # (R,) bool: loss or weights became nan/inf
     interrupted: str = None  # how Ctrl-C stopped the training, if it did
+    initial_losses: np.ndarray = None  # (R,) objective at the starting weights
 
     @classmethod
     def empty(cls, n_restarts):

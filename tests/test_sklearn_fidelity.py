@@ -192,3 +192,148 @@ def test_cli_unwritable_out_is_a_one_line_error(tmp_path, capsys):
     assert exit_info.value.code == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "cannot write the figures" in lines[0], lines
+
+
+# -- divergence under early stopping ------------------------------------------------
+
+
+def test_early_stopping_divergence_keeps_the_best_validation_weights():
+    # scikit-learn's issue #29504: the validation score turns nan, the weights
+    # of best validation score are finite and kept
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    params = dict(hidden_layer_sizes=100, activation="identity", solver="sgd",
+                  learning_rate_init=1, max_iter=20, early_stopping=True, random_state=0)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        ref = MLPRegressor(**params).fit(X, y)
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning, match="learning_rate_init=1"):
+        est = SigmoidMLPRegressor(**params, device="cpu").fit(X, y)
+    assert len(est.validation_scores_) == est.n_iter_ == len(est.loss_curve_)
+    assert np.isnan(est.validation_scores_[-1]) and np.isnan(est.loss_)
+    finite = np.isfinite(ref.validation_scores_)
+    k = int(finite.sum())
+    assert np.isfinite(est.validation_scores_[:k]).all()
+    np.testing.assert_allclose(est.validation_scores_[:k], ref.validation_scores_[:k],
+                               rtol=1e-6)
+    assert est.best_validation_score_ == pytest.approx(ref.best_validation_score_, rel=1e-9)
+    np.testing.assert_allclose(est.predict(X), ref.predict(X), rtol=1e-9)
+    for coef, ref_coef in zip(est.coefs_, ref.coefs_):
+        np.testing.assert_allclose(coef, ref_coef, rtol=1e-9, atol=1e-12)
+
+
+def test_early_stopping_restarts_diverging_without_a_finite_score_are_dropped(data):
+    X, y, _ = data
+    est = SigmoidMLPRegressor((5,), activation="identity", solver="sgd", learning_rate_init=1,
+                              momentum=0.99, max_iter=30, early_stopping=True, n_restarts=3,
+                              random_state=0, device="cpu")
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X * 100, y)
+    for scores, curve in zip(est.restart_validation_scores_, est.restart_loss_curves_):
+        assert len(scores) == len(curve)
+    assert np.isfinite(est.best_validation_score_)
+    assert all(np.isfinite(c).all() for c in est.coefs_)
+
+
+# -- warm_start and partial_fit continue from the public weights --------------------
+
+
+def _tamper(est):
+    est.coefs_[0] *= 100
+    est.intercepts_[-1] += 1.0
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_warm_start_continues_from_the_public_weights(solver, data):
+    X, y, _ = data
+    params = dict(hidden_layer_sizes=(5,), solver=solver, max_iter=3, random_state=0,
+                  warm_start=True, activation="logistic")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = MLPRegressor(**params).fit(X, y)
+        est = SigmoidMLPRegressor(**params, device="cpu").fit(X, y)
+        _tamper(ref)
+        _tamper(est)
+        ref.fit(X, y)
+        est.fit(X, y)
+    assert np.abs(est.coefs_[0]).max() > 20  # the initial weights are below 1
+    for ours, theirs in zip(est.coefs_ + est.intercepts_, ref.coefs_ + ref.intercepts_):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("Estimator, Reference", [(SigmoidMLPRegressor, MLPRegressor),
+                                                  (SigmoidMLPClassifier, MLPClassifier)])
+def test_partial_fit_continues_from_the_public_weights(Estimator, Reference, data):
+    X, y, yc = data
+    target = y if Estimator is SigmoidMLPRegressor else yc
+    extra = {} if Estimator is SigmoidMLPRegressor else {"classes": [0, 1]}
+    ref = Reference(hidden_layer_sizes=(5,), activation="logistic", random_state=0)
+    est = Estimator((5,), random_state=0, device="cpu")
+    ref.partial_fit(X, target, **extra)
+    est.partial_fit(X, target, **extra)
+    _tamper(ref)
+    _tamper(est)
+    ref.partial_fit(X, target)
+    est.partial_fit(X, target)
+    for ours, theirs in zip(est.coefs_ + est.intercepts_, ref.coefs_ + ref.intercepts_):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-9)
+
+
+def test_warm_start_with_restarts_replaces_only_the_kept_slot(data):
+    X, y, _ = data
+    # a step size so small that the weights do not move: the losses of the
+    # second fit are those of the weights it started from
+    est = SigmoidMLPRegressor((4,), solver="sgd", learning_rate_init=1e-12, max_iter=2,
+                              n_restarts=3, warm_start=True, shuffle=False,
+                              random_state=0, device="cpu")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X, y)
+        before, kept = est.restart_losses_.copy(), est.best_restart_
+        est.intercepts_[-1] += 10.0
+        est.fit(X, y)
+    others = np.arange(3) != kept
+    np.testing.assert_allclose(est.restart_losses_[others], before[others], rtol=1e-9)
+    assert est.restart_losses_[kept] > 2 * before[kept]
+
+
+def test_warm_start_refuses_public_weights_of_another_shape(data):
+    X, y, _ = data
+    est = SigmoidMLPRegressor((4,), solver="lbfgs", max_iter=5, warm_start=True,
+                              random_state=0, device="cpu")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X, y)
+    est.coefs_ = [est.coefs_[0][:, :2], est.coefs_[1]]
+    with pytest.raises(ValueError, match=r"coefs_\[0\] has shape \(2, 2\)"):
+        est.fit(X, y)
+
+
+# -- fits that explode without nan ----------------------------------------------------
+
+
+def test_exploding_fit_warns_naming_the_learning_rate():
+    from skorchlite.datasets import make_noisy_sine
+
+    X, y = make_noisy_sine(random_state=0)
+    est = SigmoidMLPRegressor((10,), learning_rate_init=1e9, max_iter=50, random_state=0,
+                              device="cpu")
+    with pytest.warns(RuntimeWarning, match=r"learning_rate_init=1000000000\.0") as record:
+        est.fit(X, y)
+    assert np.isfinite(est.loss_) and est.loss_ > 1e6
+    message = str(next(w.message for w in record if w.category is RuntimeWarning))
+    assert "training loss" in message
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_healthy_fits_stay_silent(Estimator, solver, data):
+    X, y, yc = data
+    est = Estimator((5,), solver=solver, max_iter=300, random_state=0, device="cpu",
+                    learning_rate_init=0.01, n_restarts=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", RuntimeWarning)
+        est.fit(X, y if Estimator is SigmoidMLPRegressor else yc)
