@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -20,21 +21,17 @@ from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._device import as_device, prediction_device, resolve_device, thread_limits
-from ._network import STEP_LIMITS, BatchedMLP, glorot_uniform, to_numpy, to_tensor, torch_dtype
-from ._params import MLP_CONSTRAINTS, check_bool, validate_params
-from ._solvers import SOLVERS
-from ._state import Data, TrainingState
-
-_STOCHASTIC_SOLVERS = ("adam", "sgd")
+from ._init import glorot_uniform
+from ._network import STEP_LIMITS, BatchedMLP, torch_dtype
+from ._params import MLP_CONSTRAINTS, Registered, check_bool, validate_params
+from ._predict import forward
+from ._registry import SOLVERS
+from ._state import Data, SolverOptions, TrainingState
 
 # Version of the layout of a fitted estimator's state in pickles and skops
 # files. Bump it when that layout changes, and teach __setstate__ to read (or
 # clearly refuse) the older ones.
 FORMAT_VERSION = 1
-
-# Rows per chunk at prediction: about 64 MiB of float64 activations in the
-# widest layer, at least 1024 rows.
-_CHUNK_BYTES = 64 * 2**20
 
 
 def exploded(final_loss, initial_loss):
@@ -103,7 +100,7 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     """Shared implementation of :class:`SigmoidMLPRegressor` and
     :class:`SigmoidMLPClassifier`. Not for direct use."""
 
-    _parameter_constraints: dict = dict(MLP_CONSTRAINTS)
+    _parameter_constraints: dict = dict(MLP_CONSTRAINTS, solver=[Registered(SOLVERS)])
 
     @abstractmethod
     def __init__(self, hidden_layer_sizes, *, activation, solver, alpha, batch_size,
@@ -181,22 +178,35 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         return self._fit(X, y, sample_weight, incremental=False)
 
     def _check_solver(self):
-        if self.solver not in _STOCHASTIC_SOLVERS:
+        spec = SOLVERS.get(self.solver)
+        if spec is None or not spec.partial_fit:
+            names = " or ".join(repr(name) for name, s in SOLVERS.items() if s.partial_fit)
             raise AttributeError(
                 f"partial_fit is only available for stochastic optimizers. {self.solver} "
-                "is not stochastic. Use solver='adam' or 'sgd' for partial_fit.")
+                f"is not stochastic. Use solver={names} for partial_fit.")
         return True
 
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
         return [int(sizes)] if np.isscalar(sizes) else [int(s) for s in sizes]
 
-    def _fit(self, X, y, sample_weight, incremental):
+    def _validate_params(self):
+        """Check every constructor parameter against ``_parameter_constraints``.
+
+        scikit-learn's hook (what its meta-estimators and tests call), and
+        the one check ``fit`` and ``partial_fit`` run. Raises
+        :class:`~skorchlite.InvalidParameterError`, a subclass of
+        scikit-learn's ``InvalidParameterError``, naming the parameter, what
+        it must be and what it got.
+        """
         validate_params(self)
+
+    def _fit(self, X, y, sample_weight, incremental):
+        self._validate_params()
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        stochastic = self.solver in _STOCHASTIC_SOLVERS
+        spec = SOLVERS[self.solver]
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True; "
                              "use fit, or set early_stopping=False.")
@@ -204,7 +214,7 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         layer_units = [X.shape[1], *self._hidden_sizes(), Y.shape[1]]
         random_state = check_random_state(self.random_state)
         device = resolve_device(self.device)
-        dtype = X.dtype if stochastic else np.dtype(np.float64)
+        dtype = spec.training_dtype(X.dtype)
 
         out_activation, loss, score = self._output_setup(Y)
         if first_pass:
@@ -217,22 +227,23 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             if state.early_stopping != self.early_stopping:
                 state = TrainingState(self.n_restarts, self.early_stopping)
 
-        data = self._training_data(X, Y, sample_weight, random_state, stochastic)
+        data = self._training_data(X, Y, sample_weight, random_state, spec)
         options = self._solver_options(data.X.shape[0], score)
         net = BatchedMLP(coefs, intercepts, self.activation, out_activation, loss,
                          device, torch_dtype(dtype))
-        rows_per_step = options["batch_size"] if stochastic else data.X.shape[0]
-        restarts_per_step = self.n_restarts if stochastic else 1
+        # stochastic solvers step all restarts at once on a minibatch, the
+        # others one restart at a time on all rows
+        rows_per_step = options.batch_size if spec.stochastic else data.X.shape[0]
+        restarts_per_step = self.n_restarts if spec.stochastic else 1
         work = rows_per_step * restarts_per_step * sum(
             a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
         with thread_limits(device, work):
-            result = SOLVERS[self.solver](net, data, options, state, random_state,
-                                          incremental)
+            result = spec.fit(net, data, options, state, random_state, incremental)
 
-        best = self._keep_best(result, state, stochastic)
-        self._store(result, state, best, layer_units, out_activation, device, stochastic)
-        self._warn_convergence(result, best, stochastic, incremental)
-        self._warn_explosion(result.initial_losses[best], stochastic, result.interrupted)
+        best = self._keep_best(result, state, spec)
+        self._store(result, state, best, layer_units, out_activation, device, spec)
+        self._warn_convergence(result, best, spec, options, incremental)
+        self._warn_explosion(result.initial_losses[best], spec, result.interrupted)
         return self
 
     def _continued_weights(self, layer_units):
@@ -269,9 +280,9 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                         "call fit) to start afresh.")
                 slots[self.best_restart_] = array
 
-    def _training_data(self, X, Y, sample_weight, random_state, stochastic):
+    def _training_data(self, X, Y, sample_weight, random_state, spec):
         """Split off the validation set for early stopping, as scikit-learn does."""
-        if not (self.early_stopping and stochastic):
+        if not (self.early_stopping and spec.early_stopping):
             return Data(X, Y, sample_weight)
         # stratified by the user's labels (the same split as by the binarised
         # target, scikit-learn's choice, but errors then name the user's classes)
@@ -298,11 +309,6 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         return Data(X_train, Y_train, sw_train, X_val, Y_val, sw_val)
 
     def _solver_options(self, n_samples, score):
-        options = {name: getattr(self, name) for name in (
-            "solver", "alpha", "learning_rate", "learning_rate_init", "power_t",
-            "max_iter", "shuffle", "tol", "verbose", "momentum",
-            "nesterovs_momentum", "beta_1", "beta_2", "epsilon",
-            "n_iter_no_change", "max_fun")}
         if self.batch_size == "auto":
             batch_size = min(200, n_samples)
         else:
@@ -310,23 +316,29 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                 warnings.warn("Got `batch_size` less than 1 or larger than "
                               "sample size. It is going to be clipped")
             batch_size = int(np.clip(self.batch_size, 1, n_samples))
-        options.update(batch_size=batch_size, score=score)
-        return options
+        return SolverOptions(
+            solver=self.solver, alpha=self.alpha, batch_size=batch_size,
+            learning_rate=self.learning_rate, learning_rate_init=self.learning_rate_init,
+            power_t=self.power_t, max_iter=self.max_iter, shuffle=self.shuffle, tol=self.tol,
+            verbose=self.verbose, momentum=self.momentum,
+            nesterovs_momentum=self.nesterovs_momentum, beta_1=self.beta_1,
+            beta_2=self.beta_2, epsilon=self.epsilon,
+            n_iter_no_change=self.n_iter_no_change, max_fun=self.max_fun, score=score)
 
-    def _keep_best(self, result, state, stochastic):
+    def _keep_best(self, result, state, spec):
         """Index of the restart to keep; drops (with a warning) the restarts
         that diverged, and raises when none is left."""
         R = len(result.losses)
         params = result.coefs + result.intercepts
         finite = np.array([all(np.isfinite(p[r]).all() for p in params) for r in range(R)])
-        early = self.early_stopping and stochastic
+        early = self.early_stopping and spec.early_stopping
         if early:
             # a restart that diverged still holds its weights of best validation
             # score, usable when finite (scikit-learn keeps them too)
             dropped = ~finite | ~np.isfinite(state.best_validation_score)
         else:
             dropped = result.diverged | ~finite
-        hint = ("scale X (e.g. with sklearn.preprocessing.StandardScaler)" if not stochastic
+        hint = ("scale X (e.g. with sklearn.preprocessing.StandardScaler)" if not spec.stochastic
                 else f"lower learning_rate_init (now {self.learning_rate_init}) or scale X "
                      "(e.g. with sklearn.preprocessing.StandardScaler)")
         if dropped.all():
@@ -348,7 +360,7 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         ranked = np.where(np.isfinite(result.losses), result.losses, np.inf)
         return int(candidates[np.argmin(ranked[candidates])])
 
-    def _store(self, result, state, best, layer_units, out_activation, device, stochastic):
+    def _store(self, result, state, best, layer_units, out_activation, device, spec):
         self.coefs_ = [c[best].copy() for c in result.coefs]
         self.intercepts_ = [b[best].copy() for b in result.intercepts]
         self.n_iter_ = int(result.n_iter[best])
@@ -360,19 +372,18 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         self.best_restart_ = best
         self.loss_curve_ = list(state.loss_curves[best])
         self.restart_loss_curves_ = [list(curve) for curve in state.loss_curves]
-        early = self.early_stopping and stochastic
-        if early:
+        if self.early_stopping and spec.early_stopping:
             self.best_loss_ = None
             self.validation_scores_ = list(state.validation_scores[best])
             self.restart_validation_scores_ = [list(s) for s in state.validation_scores]
             self.best_validation_score_ = float(state.best_validation_score[best])
         else:
-            self.best_loss_ = (float(state.best_loss[best]) if stochastic
+            self.best_loss_ = (float(state.best_loss[best]) if spec.stochastic
                                else float(min(self.loss_curve_, default=self.loss_)))
             self.validation_scores_ = None
             self.restart_validation_scores_ = None
             self.best_validation_score_ = None
-        self.t_ = int(state.t) if stochastic else 0
+        self.t_ = int(state.t) if spec.stochastic else 0
         self.n_layers_ = len(layer_units)
         self.n_outputs_ = layer_units[-1]
         self.out_activation_ = out_activation
@@ -380,9 +391,8 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         self._restart_coefs = result.coefs
         self._restart_intercepts = result.intercepts
         self._training_state = state
-        self._stop_messages = result.messages
 
-    def _warn_convergence(self, result, best, stochastic, incremental):
+    def _warn_convergence(self, result, best, spec, options, incremental):
         if result.interrupted:
             warnings.warn(
                 f"Training interrupted by user. The kept restart completed "
@@ -391,20 +401,11 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             return
         if result.converged[best] or incremental:
             return
-        if stochastic and result.n_iter[best] == self.max_iter:
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                "reached and the optimization hasn't converged yet.",
-                ConvergenceWarning)
-        elif not stochastic:
-            warnings.warn(
-                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
-                f"({result.messages[best]}). Increase max_iter (now "
-                f"{self.max_iter}) or max_fun (now {self.max_fun}), or scale the "
-                "data, e.g. with sklearn.preprocessing.StandardScaler.",
-                ConvergenceWarning)
+        message = spec.convergence_message(options, result, best)
+        if message is not None:
+            warnings.warn(message, ConvergenceWarning)
 
-    def _warn_explosion(self, initial, stochastic, interrupted):
+    def _warn_explosion(self, initial, spec, interrupted):
         """Warn when the kept restart's training exploded: its final loss is
         not finite, or more than 1000 times its loss at the starting weights
         plus 1 (see :func:`exploded`)."""
@@ -412,7 +413,7 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             return
         remedy = (f"learning_rate_init={self.learning_rate_init!r} is too high for this "
                   "data: lower it, or scale X (e.g. with "
-                  "sklearn.preprocessing.StandardScaler)" if stochastic else
+                  "sklearn.preprocessing.StandardScaler)" if spec.stochastic else
                   "scale X (e.g. with sklearn.preprocessing.StandardScaler) or raise alpha")
         kept = (" The weights of best validation score are kept." if
                 self.validation_scores_ is not None else "")
@@ -426,7 +427,8 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     # -- prediction -----------------------------------------------------------
 
     def _evaluate(self, X, *, step=False, hidden=None, caller="predict_step"):
-        """Run the kept network over the rows of X, in chunks.
+        """Run the kept network over the rows of X, in chunks of scikit-learn's
+        ``working_memory`` (see ``sklearn.set_config``).
 
         Returns the output-layer activations, shape (n, n_outputs), or with
         ``hidden`` a list of hidden-layer indices, the activations of those
@@ -441,26 +443,9 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                 f"estimator has activation={self.activation!r}, which has none.")
         X = validate_data(self, X, accept_sparse=["csr", "csc"],
                           dtype=(np.float64, np.float32), reset=False)
-        device = prediction_device(self.device_)
-        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        net = BatchedMLP([c[None] for c in self.coefs_],
-                         [b[None] for b in self.intercepts_], self.activation,
-                         self.out_activation_, None, device, torch_dtype(dtype))
-        widths = [c.shape[1] for c in self.coefs_]
-        chunk = max(1024, _CHUNK_BYTES // (8 * max(X.shape[1], *widths)))
-        n = X.shape[0]
-        results = ([np.empty((n, widths[layer]), dtype=dtype) for layer in hidden]
-                   if hidden is not None else [np.empty((n, self.n_outputs_), dtype=dtype)])
-        work = min(chunk, n) * sum(c.size for c in self.coefs_)
-        with thread_limits(device, work):
-            for start in range(0, n, chunk):
-                rows = X[start:start + chunk]
-                rows = rows.toarray() if sp.issparse(rows) else rows
-                out, layers = net.evaluate(to_tensor(rows, device, net.dtype), step)
-                chosen = [layers[layer] for layer in hidden] if hidden is not None else [out]
-                for result, values in zip(results, chosen):
-                    result[start:start + chunk] = to_numpy(values[0])
-        return results if hidden is not None else results[0]
+        return forward(self.coefs_, self.intercepts_, self.activation, self.out_activation_, X,
+                       device=prediction_device(self.device_), step=step, layers=hidden,
+                       working_memory=get_config()["working_memory"])
 
     # -- looking inside ---------------------------------------------------------
 

@@ -8,8 +8,8 @@ row of the network's flat float64 buffer is the optimisation variable: scipy's
 vector, with no per-call allocation of weights.
 
 Two alternatives were measured and rejected (docs/performance.rst): one
-scipy run over the concatenated parameters of all restarts (kept as
-``LBFGS_JOINT`` for the benchmark) converges worse for the same ``max_iter``
+scipy run over the concatenated parameters of all restarts (the benchmark
+keeps one to measure it) converges worse for the same ``max_iter``
 because the restarts share line searches and curvature pairs; and running the
 restarts' scipy loops side by side in threads so that all restarts are
 evaluated in one batched network call was slower, because scipy's own
@@ -22,8 +22,6 @@ import torch
 
 from ._network import to_numpy, to_tensor
 from ._state import FitResult
-
-LBFGS_JOINT = False
 
 
 @torch.inference_mode()
@@ -38,11 +36,8 @@ def fit_lbfgs(net, data, options, state, random_state=None, incremental=False):
     state.loss_curves = [[] for _ in range(net.n_restarts)]
     result = FitResult.empty(net.n_restarts)
     result.initial_losses = np.full(net.n_restarts, np.nan)
-    args = (X, Y, sw, options["alpha"], weight_sum)
-    if LBFGS_JOINT and net.n_restarts > 1:
-        _run_joint(net, args, options, state, result)
-    else:
-        _run_sequential(net, args, options, state, result)
+    args = (X, Y, sw, options.alpha, weight_sum)
+    _run_sequential(net, args, options, state, result)
     result.coefs, result.intercepts = net.get_params()
     return result
 
@@ -51,8 +46,8 @@ def _minimize(objective, x0, options, callback):
     from scipy.optimize import minimize
 
     return minimize(objective, x0, method="L-BFGS-B", jac=True, callback=callback,
-                    options={"maxiter": options["max_iter"], "maxfun": options["max_fun"],
-                             "gtol": options["tol"]})
+                    options={"maxiter": options.max_iter, "maxfun": options.max_fun,
+                             "gtol": options.tol})
 
 
 def _record(outcome, r, scipy_result, max_iter):
@@ -69,7 +64,7 @@ def _run_sequential(net, args, options, state, outcome):
         params, grads = one.flat.view(-1), one.grad.view(-1)
         curve = state.loss_curves[r]
         objective = _objective(one, params, grads, args)
-        callback = _callback(curve, options["verbose"],
+        callback = _callback(curve, options.verbose,
                              f"Restart {r}, iteration" if net.n_restarts > 1 else "Iteration")
         try:
             scipy_result = _minimize(objective, to_numpy(params).astype(np.float64),
@@ -84,7 +79,7 @@ def _run_sequential(net, args, options, state, outcome):
                                    f"{len(curve) + 1}{later}")
             return
         params.copy_(to_tensor(scipy_result.x, net.device))
-        _record(outcome, r, scipy_result, options["max_iter"])
+        _record(outcome, r, scipy_result, options.max_iter)
         outcome.initial_losses[r] = objective.first_loss
 
 
@@ -112,25 +107,9 @@ def _callback(curve, verbose, prefix):
     return callback
 
 
-def _run_joint(net, args, options, state, outcome):
-    """One scipy run over all restarts' parameters (benchmark only)."""
-    params, grads = net.flat.view(-1), net.grad.view(-1)
-    last = {}
-
-    def objective(x):
-        params.copy_(to_tensor(x, net.device))
-        losses = to_numpy(net.loss_and_grad(*args))
-        last["losses"] = losses.copy()
-        return float(losses.sum()), to_numpy(grads).copy()
-
-    def callback(intermediate_result):
-        for curve, value in zip(state.loss_curves, last["losses"]):
-            curve.append(float(value))
-
-    scipy_result = _minimize(objective, to_numpy(params).astype(np.float64), options, callback)
-    params.copy_(to_tensor(scipy_result.x, net.device))
-    losses = to_numpy(net.loss_and_grad(*args)).copy()
-    for r in range(net.n_restarts):
-        _record(outcome, r, scipy_result, options["max_iter"])
-        outcome.losses[r] = losses[r]
-        outcome.diverged[r] = not np.isfinite(losses[r])
+def lbfgs_convergence_message(options, result, best):
+    """Why the kept restart stopped before converging, and what to change."""
+    return (f"lbfgs failed to converge after {int(result.n_iter[best])} iteration(s) "
+            f"({result.messages[best]}). Increase max_iter (now {options.max_iter}) "
+            f"or max_fun (now {options.max_fun}), or scale the data, e.g. with "
+            "sklearn.preprocessing.StandardScaler.")

@@ -17,7 +17,6 @@ This module knows nothing of scikit-learn: numpy arrays cross into torch in
 """
 
 import copy
-import math
 
 import numpy as np
 import torch
@@ -73,14 +72,43 @@ def _identity_backward(delta, activation):
     return delta
 
 
+# Public-API versions of the backward kernels below, for a torch without them.
+def _sigmoid_backward(delta, activation):
+    return delta * (1 - activation) * activation
+
+
+def _tanh_backward(delta, activation):
+    return delta * (1 - activation * activation)
+
+
+def _threshold_backward(delta, activation, threshold):
+    return torch.where(activation > threshold, delta, 0.0)
+
+
+def aten_backward(name, fallback):
+    """``torch.ops.aten.<name>.default``, or ``fallback`` where this torch lacks it.
+
+    The aten backward kernels (what autograd itself runs) are one fused
+    kernel each, but torch does not promise them as public API; the
+    fallbacks compute the same derivative with public tensor operations.
+    """
+    try:
+        return getattr(torch.ops.aten, name).default
+    except (AttributeError, RuntimeError):
+        return fallback
+
+
+_THRESHOLD_BACKWARD = aten_backward("threshold_backward", _threshold_backward)
+
+
 def _relu_backward(delta, activation):
-    return torch.ops.aten.threshold_backward.default(delta, activation, 0)
+    return _THRESHOLD_BACKWARD(delta, activation, 0)
 
 
 # Each maps (d loss / d activation, activation) to d loss / d pre-activation.
 ACTIVATION_BACKWARD = {
-    "logistic": torch.ops.aten.sigmoid_backward.default,
-    "tanh": torch.ops.aten.tanh_backward.default,
+    "logistic": aten_backward("sigmoid_backward", _sigmoid_backward),
+    "tanh": aten_backward("tanh_backward", _tanh_backward),
     "relu": _relu_backward,
     "identity": _identity_backward,
 }
@@ -193,36 +221,6 @@ def _accuracy(P, Y, sw, softmax):
 
 
 SCORES = {"accuracy": _accuracy, "r2": _r2}
-
-
-# ---------------------------------------------------------------------------
-# Initialisation
-# ---------------------------------------------------------------------------
-
-
-def glorot_uniform(random_state, layer_units, n_restarts, activation, dtype):
-    """Draw initial weights for ``n_restarts`` networks, as numpy arrays.
-
-    Each restart draws, layer by layer, its weights and then its biases from
-    U(-b, b) with b = sqrt(f / (fan_in + fan_out)), f = 2 for logistic units
-    and 6 otherwise (Glorot & Bengio). Restart 0 therefore gets exactly the
-    initial weights scikit-learn's MLP draws from the same random state.
-
-    Returns
-    -------
-    coefs : list of ndarray of shape (n_restarts, fan_in, fan_out)
-    intercepts : list of ndarray of shape (n_restarts, fan_out)
-    """
-    factor = 2.0 if activation == "logistic" else 6.0
-    shapes = list(zip(layer_units[:-1], layer_units[1:]))
-    coefs = [np.empty((n_restarts, i, o), dtype=dtype) for i, o in shapes]
-    intercepts = [np.empty((n_restarts, o), dtype=dtype) for _, o in shapes]
-    for r in range(n_restarts):
-        for layer, (fan_in, fan_out) in enumerate(shapes):
-            bound = math.sqrt(factor / (fan_in + fan_out))
-            coefs[layer][r] = random_state.uniform(-bound, bound, (fan_in, fan_out))
-            intercepts[layer][r] = random_state.uniform(-bound, bound, fan_out)
-    return coefs, intercepts
 
 
 # ---------------------------------------------------------------------------

@@ -2,13 +2,16 @@
 
 A small, self-contained version of scikit-learn's parameter validation (its
 own lives in a private module): one table per estimator class, each entry a
-list of constraints any one of which the value may satisfy.
+list of constraints any one of which the value may satisfy. The estimators'
+``_validate_params`` (scikit-learn's hook) runs :func:`validate_params`.
 """
 
 import re
 from numbers import Integral, Real
 
 import numpy as np
+
+from ._compat import SklearnInvalidParameterError
 
 
 def user_repr(value):
@@ -27,11 +30,21 @@ def check_bool(value, name):
             f"{type(value).__name__}.")
 
 
-class InvalidParameterError(ValueError, TypeError):
+class InvalidParameterError(SklearnInvalidParameterError):
     """A constructor parameter has a value outside its documented range.
 
-    Subclasses both ``ValueError`` and ``TypeError``, as scikit-learn's
-    ``InvalidParameterError`` does, so ``except ValueError`` catches it.
+    A subclass of scikit-learn's ``InvalidParameterError``, so it is both a
+    ``ValueError`` and a ``TypeError`` and code written for scikit-learn's
+    estimators catches it.
+
+    Examples
+    --------
+    >>> from skorchlite import InvalidParameterError, SigmoidMLPRegressor
+    >>> try:
+    ...     SigmoidMLPRegressor(alpha=-1.0).fit([[0.0], [1.0]], [0.0, 1.0])
+    ... except InvalidParameterError as error:
+    ...     print(error)
+    The 'alpha' parameter of SigmoidMLPRegressor must be ... Got -1.0 instead.
     """
 
 
@@ -79,6 +92,18 @@ class Options:
 
     def __str__(self):
         return "one of " + ", ".join(repr(v) for v in self.values)
+
+
+class Registered(Options):
+    """One of the names of a registry (a dict), read when the value is checked,
+    so that a name registered later is accepted."""
+
+    def __init__(self, registry):
+        self.registry = registry
+
+    @property
+    def values(self):
+        return tuple(self.registry)
 
 
 class Boolean:
@@ -131,7 +156,7 @@ class Device:
 MLP_CONSTRAINTS = {
     "hidden_layer_sizes": [LayerSizes()],
     "activation": [Options("logistic", "tanh", "relu", "identity")],
-    "solver": [Options("adam", "sgd", "lbfgs")],
+    "solver": [Options("adam", "sgd", "lbfgs")],  # estimators: the registry's names
     "alpha": [Interval(Real, 0, None, "left")],
     "batch_size": [Options("auto"), Interval(Integral, 1, None, "left")],
     "learning_rate": [Options("constant", "invscaling", "adaptive")],

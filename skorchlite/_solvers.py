@@ -1,17 +1,20 @@
-"""Solvers: train the restarts of a :class:`~skorchlite._network.BatchedMLP`.
+"""The stochastic solvers, ``adam`` and ``sgd``: minibatch training of every
+restart of a :class:`~skorchlite._network.BatchedMLP` at once.
 
-A solver is a plain function ``solve(net, data, options, state, ...)`` chosen
-from :data:`SOLVERS`. It takes numpy data (moved to the network's device once,
-here), trains every restart, and returns a ``FitResult`` of numpy arrays.
-Per-restart bookkeeping that must survive between calls (``warm_start``,
-``partial_fit``) lives in a ``TrainingState`` (both in ``_state.py``).
+A solver is a function ``fit(net, data, options, state, random_state,
+incremental)`` registered with its traits in ``_registry.py``. It takes numpy
+data (moved to the network's device once, here), trains every restart, and
+returns a ``FitResult`` of numpy arrays. Per-restart bookkeeping that must
+survive between calls (``warm_start``, ``partial_fit``) lives in a
+``TrainingState``; the options come as a ``SolverOptions`` record (all in
+``_state.py``). The optimizer (``_optim.py``) owns the learning-rate
+schedule.
 """
 
 
 import numpy as np
 import torch
 
-from ._lbfgs import fit_lbfgs
 from ._network import to_numpy, to_tensor
 from ._optim import make_optimizer
 from ._state import FitResult
@@ -69,28 +72,28 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
     diverged), is frozen while the others go on. Ctrl-C ends the training
     with the weights reached so far.
     """
-    batches = _Minibatches(data, net, options["batch_size"], options["shuffle"])
+    batches = _Minibatches(data, net, options.batch_size, options.shuffle)
     early_stopping = data.X_val is not None
     if early_stopping:
         validation = [net.to_device(a) for a in
                       (data.X_val, data.Y_val, data.sample_weight_val)]
         best_flat = net.flat.clone()
-    R, solver = net.n_restarts, options["solver"]
+    R = net.n_restarts
 
     reuse = incremental and state.optimizer is not None
-    optimizer = make_optimizer(solver, net.flat, options, state.optimizer if reuse else None)
     if state.learning_rate is None or not reuse:
-        state.learning_rate = np.full(R, float(options["learning_rate_init"]))
-    optimizer.set_learning_rate(state.learning_rate)
+        state.learning_rate = np.full(R, float(options.learning_rate_init))
+    optimizer = make_optimizer(options.solver, net.flat, options, state.learning_rate,
+                               state.optimizer if reuse else None)
 
     result = FitResult.empty(R)
     active = np.ones(R, dtype=bool)
     scale = None  # per-row update factor; None while every restart trains
     try:
-        for _ in range(options["max_iter"]):
+        for _ in range(options.max_iter):
             total = torch.zeros(R, device=net.device, dtype=net.dtype)
             for X, Y, sample_weight, weight_sum, rows in batches.epoch(random_state):
-                loss = net.loss_and_grad(X, Y, sample_weight, options["alpha"], weight_sum)
+                loss = net.loss_and_grad(X, Y, sample_weight, options.alpha, weight_sum)
                 if result.initial_losses is None:  # the starting weights' loss
                     result.initial_losses = to_numpy(loss).astype(np.float64)
                 total.add_(loss, alpha=rows)
@@ -102,30 +105,27 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
             result.n_iter[active] += 1
             for r in np.flatnonzero(active):
                 state.loss_curves[r].append(float(epoch_loss[r]))
-            if options["verbose"]:
+            if options.verbose:
                 _print_iteration(result.n_iter, result.losses, active)
 
             diverged = active & ~np.isfinite(epoch_loss)
             if early_stopping:
-                scores = to_numpy(net.score(options["score"], *validation))
+                scores = to_numpy(net.score(options.score, *validation))
                 # a diverged restart's nan score is recorded too, as scikit-learn does
                 worse, improved = _track_validation(scores, active, state, options)
                 if improved.any():
                     mask = to_tensor(improved, net.device)[:, None]
                     torch.where(mask, net.flat, best_flat, out=best_flat)
             else:
-                worse = epoch_loss > state.best_loss - options["tol"]
+                worse = epoch_loss > state.best_loss - options.tol
                 state.best_loss[active] = np.fmin(state.best_loss, epoch_loss)[active]
             state.no_improvement[active & worse] += 1
             state.no_improvement[active & ~worse] = 0
 
-            if options["learning_rate"] == "invscaling" and solver == "sgd":
-                state.learning_rate[active] = (
-                    options["learning_rate_init"] / (state.t + 1) ** options["power_t"])
-                optimizer.set_learning_rate(state.learning_rate)
+            optimizer.end_epoch(state.t, active)
 
-            stalled = active & ~diverged & (state.no_improvement > options["n_iter_no_change"])
-            stopping = (_trigger_stopping(stalled, state, options, result.messages)
+            stalled = active & ~diverged & (state.no_improvement > options.n_iter_no_change)
+            stopping = (_trigger_stopping(stalled, state, options, optimizer, result.messages)
                         if stalled.any() else stalled)
             result.converged |= stopping
             result.diverged |= diverged
@@ -134,7 +134,7 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
             if stopping.any() or diverged.any():
                 active &= ~(stopping | diverged)
                 scale = to_tensor(active, net.device, net.dtype)[:, None]
-            optimizer.set_learning_rate(state.learning_rate)
+            optimizer.sync()
             if incremental or not active.any():
                 break
     except KeyboardInterrupt:
@@ -152,9 +152,9 @@ def _track_validation(scores, active, state, options):
     and which beat their best score (whose weights are kept)."""
     for r in np.flatnonzero(active):
         state.validation_scores[r].append(float(scores[r]))
-    if options["verbose"]:
+    if options.verbose:
         print("Validation score: %f" % np.nanmax(np.where(active, scores, np.nan)))
-    worse = scores < state.best_validation_score + options["tol"]
+    worse = scores < state.best_validation_score + options.tol
     improved = active & (scores > state.best_validation_score)
     state.best_validation_score[improved] = scores[improved]
     return worse, improved
@@ -169,24 +169,20 @@ def _shuffled(indices, random_state):
     return indices[order]
 
 
-def _trigger_stopping(stalled, state, options, messages):
-    """Stop the stalled restarts, or divide their learning rate by 5 under
-    ``learning_rate="adaptive"`` (sgd) until it falls to 1e-6."""
+def _trigger_stopping(stalled, state, options, optimizer, messages):
+    """Stop the stalled restarts, unless the optimizer's schedule lowers their
+    learning rate instead (sgd's ``"adaptive"``)."""
     what = "Validation score" if state.early_stopping else "Training loss"
     msg = ("%s did not improve more than tol=%f for %d consecutive epochs."
-           % (what, options["tol"], options["n_iter_no_change"]))
-    stopping = stalled.copy()
-    if options["solver"] == "sgd" and options["learning_rate"] == "adaptive":
-        decrease = stalled & (state.learning_rate > 1e-6)
-        state.learning_rate[decrease] /= 5.0
-        state.no_improvement[decrease] = 0
-        stopping &= ~decrease
-        if options["verbose"] and decrease.any():
-            print(msg + " Setting learning rate to %f"
-                  % state.learning_rate[decrease].max())
+           % (what, options.tol, options.n_iter_no_change))
+    decrease = optimizer.stalled(stalled)
+    state.no_improvement[decrease] = 0
+    stopping = stalled & ~decrease
+    if options.verbose and decrease.any():
+        print(msg + " Setting learning rate to %f" % state.learning_rate[decrease].max())
     for r in np.flatnonzero(stopping):
         messages[r] = msg
-    if options["verbose"] and stopping.any():
+    if options.verbose and stopping.any():
         print(msg + " Stopping.")
     return stopping
 
@@ -199,4 +195,9 @@ def _print_iteration(n_iter, losses, active):
               % (n_iter.max(), np.nanmin(losses), len(losses), active.sum()))
 
 
-SOLVERS = {"adam": fit_stochastic, "sgd": fit_stochastic, "lbfgs": fit_lbfgs}
+def stochastic_convergence_message(options, result, best):
+    """scikit-learn's warning when the kept restart ran out of epochs."""
+    if result.n_iter[best] == options.max_iter:
+        return (f"Stochastic Optimizer: Maximum iterations ({options.max_iter}) "
+                "reached and the optimization hasn't converged yet.")
+    return None

@@ -5,6 +5,37 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+@dataclass(frozen=True)
+class SolverOptions:
+    """The estimator's training parameters, as every solver reads them.
+
+    Built by the estimator from its validated parameters at each fit; the
+    names and meanings are scikit-learn's MLP parameters, except
+    ``batch_size`` (already resolved from ``"auto"`` and clipped to the
+    number of rows) and ``score`` (the validation score, ``"r2"`` or
+    ``"accuracy"``).
+    """
+
+    solver: str
+    alpha: float
+    batch_size: int
+    learning_rate: str
+    learning_rate_init: float
+    power_t: float
+    max_iter: int
+    shuffle: bool
+    tol: float
+    verbose: int
+    momentum: float
+    nesterovs_momentum: bool
+    beta_1: float
+    beta_2: float
+    epsilon: float
+    n_iter_no_change: float
+    max_fun: int
+    score: str
+
+
 @dataclass
 class TrainingState:
     """Per-restart bookkeeping carried across ``warm_start`` fits and

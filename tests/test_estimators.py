@@ -407,16 +407,29 @@ def test_numpy_forward_pass_reproduces_predictions(activation, kind):
             np.testing.assert_allclose(est.predict_log_proba(X), np.log(proba), rtol=1e-8)
 
 
-def test_predict_in_chunks(monkeypatch, sine):
-    """Prediction walks through the rows in chunks with the same result."""
-    import skorchlite._base as base
+def test_predict_in_chunks(sine):
+    """Prediction walks through the rows in chunks of scikit-learn's
+    working_memory with the same result."""
+    from sklearn import config_context
 
     X, y = sine
     est = _small(SigmoidMLPRegressor, "lbfgs").fit(X, y)
     whole = est.predict(X)
-    monkeypatch.setattr(base, "_CHUNK_BYTES", 8)  # -> chunks of 1024 rows
     big = np.repeat(X, 20, axis=0)
-    np.testing.assert_allclose(est.predict(big), np.repeat(whole, 20), rtol=1e-12)
+    with config_context(working_memory=1e-6):  # -> chunks of 1024 rows
+        np.testing.assert_allclose(est.predict(big), np.repeat(whole, 20), rtol=1e-12)
+        codes = est.hidden_activations(big, step=True)[0]
+    np.testing.assert_array_equal(codes, est.hidden_activations(big, step=True)[0])
+
+
+def test_chunk_rows_follow_working_memory():
+    from skorchlite._predict import MIN_CHUNK_ROWS, chunk_rows
+
+    # 8 bytes x the widest layer (64 units) per row
+    assert chunk_rows(20, [64, 64, 1], working_memory=64) == 64 * 2**20 // (8 * 64)
+    assert chunk_rows(20, [64, 64, 1], working_memory=1024) == 1024 * 2**20 // (8 * 64)
+    assert chunk_rows(500, [8, 1], working_memory=1) == 2**20 // (8 * 500)
+    assert chunk_rows(20, [64, 1], working_memory=1e-6) == MIN_CHUNK_ROWS
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)

@@ -5,7 +5,8 @@ import pytest
 import torch
 from sklearn.neural_network._base import LOSS_FUNCTIONS  # reference values only
 
-from skorchlite._network import BatchedMLP, glorot_uniform, to_numpy, to_tensor
+from skorchlite._init import glorot_uniform
+from skorchlite._network import BatchedMLP, to_numpy, to_tensor
 
 CASES = [  # (out_activation, loss, targets)
     ("identity", "squared_error", "real"),

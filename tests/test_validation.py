@@ -124,6 +124,21 @@ def test_invalid_parameters(Estimator, param, value, message):
     assert issubclass(InvalidParameterError, ValueError)
 
 
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("param, value", [("alpha", -1.0), ("solver", "newton"),
+                                          ("hidden_layer_sizes", (0,)), ("device", 3)])
+def test_scikit_learns_validate_params_hook(Estimator, param, value):
+    """scikit-learn's ``_validate_params`` runs our table and raises its own
+    InvalidParameterError; valid parameters pass."""
+    from sklearn.utils._param_validation import InvalidParameterError as SklearnError  # reference
+
+    assert Estimator()._validate_params() is None
+    est = Estimator(**{param: value})
+    with pytest.raises(SklearnError, match=f"'{param}' parameter of {Estimator.__name__}"):
+        est._validate_params()
+    assert issubclass(InvalidParameterError, SklearnError)
+
+
 def test_invalid_loss():
     with pytest.raises(ValueError, match="'loss' parameter of SigmoidMLPRegressor"):
         SigmoidMLPRegressor(loss="absolute_error").fit(X_OK, Y_OK)

@@ -1,0 +1,69 @@
+"""Prediction: a fitted network run over numpy rows, chunk by chunk.
+
+Takes the numpy weights of one network and numpy (or scipy sparse) rows,
+returns numpy arrays; torch stays inside. Rows are processed in chunks so
+that the activations of one chunk stay within ``working_memory`` MiB (the
+estimators pass scikit-learn's ``working_memory`` setting), and only the
+arrays asked for are kept.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._device import thread_limits
+from ._network import BatchedMLP, to_numpy, to_tensor, torch_dtype
+
+MIN_CHUNK_ROWS = 1024
+"""Fewer rows per chunk cost more in per-call overhead than they save."""
+
+
+def chunk_rows(n_features, widths, working_memory):
+    """Rows per chunk: ``working_memory`` MiB of float64 activations in the
+    widest layer (input included), at least :data:`MIN_CHUNK_ROWS`."""
+    row_bytes = 8 * max(n_features, *widths)
+    return max(MIN_CHUNK_ROWS, int(working_memory * 2**20) // row_bytes)
+
+
+def forward(coefs, intercepts, activation, out_activation, X, *, device, working_memory,
+            step=False, layers=None):
+    """Run one network over the rows of X.
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        The network's weights ``(fan_in, fan_out)`` and biases ``(fan_out,)``.
+    activation, out_activation : str
+        Hidden and output activations (keys of the ``_network`` registries).
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Float rows; computed in the wider of X's and the weights' dtypes.
+    device : torch.device
+    working_memory : float
+        MiB of activations one chunk may use.
+    step : bool, default=False
+        Replace every hidden unit by its step limit.
+    layers : list of int, default=None
+        Hidden layers whose activations to return instead of the output.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_outputs), or with ``layers`` a list of
+    ndarray of shape (n_samples, units), one per requested layer.
+    """
+    dtype = np.result_type(X.dtype, coefs[0].dtype)
+    net = BatchedMLP([c[None] for c in coefs], [b[None] for b in intercepts], activation,
+                     out_activation, None, device, torch_dtype(dtype))
+    widths = [c.shape[1] for c in coefs]
+    chunk = chunk_rows(X.shape[1], widths, working_memory)
+    n = X.shape[0]
+    results = ([np.empty((n, widths[layer]), dtype=dtype) for layer in layers]
+               if layers is not None else [np.empty((n, widths[-1]), dtype=dtype)])
+    work = min(chunk, n) * sum(c.size for c in coefs)
+    with thread_limits(device, work):
+        for start in range(0, n, chunk):
+            rows = X[start:start + chunk]
+            rows = rows.toarray() if sp.issparse(rows) else rows
+            out, hidden = net.evaluate(to_tensor(rows, device, net.dtype), step)
+            chosen = [hidden[layer] for layer in layers] if layers is not None else [out]
+            for result, values in zip(results, chosen):
+                result[start:start + chunk] = to_numpy(values[0])
+    return results if layers is not None else results[0]
