@@ -428,7 +428,7 @@ def test_chunk_rows_follow_working_memory():
     # 8 bytes x the widest layer (64 units) per row
     assert chunk_rows(20, [64, 64, 1], working_memory=64) == 64 * 2**20 // (8 * 64)
     assert chunk_rows(20, [64, 64, 1], working_memory=1024) == 1024 * 2**20 // (8 * 64)
-    assert chunk_rows(500, [8, 1], working_memory=1) == 2**20 // (8 * 500)
+    assert chunk_rows(500, [8, 1], working_memory=16) == 16 * 2**20 // (8 * 500)
     assert chunk_rows(20, [64, 1], working_memory=1e-6) == MIN_CHUNK_ROWS
 
 
