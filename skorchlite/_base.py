@@ -20,7 +20,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._device import as_device, prediction_device, resolve_device, thread_limits
+from ._device import as_device, plan_prediction, plan_training, thread_limits
 from ._init import glorot_uniform
 from ._network import STEP_LIMITS, BatchedMLP, torch_dtype
 from ._params import MLP_CONSTRAINTS, Registered, check_bool, validate_params
@@ -213,7 +213,6 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         X = X.toarray() if sp.issparse(X) else X
         layer_units = [X.shape[1], *self._hidden_sizes(), Y.shape[1]]
         random_state = check_random_state(self.random_state)
-        device = resolve_device(self.device)
         dtype = spec.training_dtype(X.dtype)
 
         out_activation, loss, score = self._output_setup(Y)
@@ -229,16 +228,21 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
         data = self._training_data(X, Y, sample_weight, random_state, spec)
         options = self._solver_options(data.X.shape[0], score)
-        net = BatchedMLP(coefs, intercepts, self.activation, out_activation, loss,
-                         device, torch_dtype(dtype))
         # stochastic solvers step all restarts at once on a minibatch, the
         # others one restart at a time on all rows
         rows_per_step = options.batch_size if spec.stochastic else data.X.shape[0]
         restarts_per_step = self.n_restarts if spec.stochastic else 1
         work = rows_per_step * restarts_per_step * sum(
             a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+        device, compute = plan_training(self.device, spec.stochastic, work, dtype, data,
+                                        layer_units, self.n_restarts, rows_per_step)
+        net = BatchedMLP(coefs, intercepts, self.activation, out_activation, loss,
+                         device, torch_dtype(compute))
         with thread_limits(device, work):
             result = spec.fit(net, data, options, state, random_state, incremental)
+        # back to scikit-learn's dtype where the device computed in another (MPS)
+        result.coefs = [c.astype(dtype, copy=False) for c in result.coefs]
+        result.intercepts = [b.astype(dtype, copy=False) for b in result.intercepts]
 
         best = self._keep_best(result, state, spec)
         self._store(result, state, best, layer_units, out_activation, device, spec)
@@ -443,8 +447,10 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                 f"estimator has activation={self.activation!r}, which has none.")
         X = validate_data(self, X, accept_sparse=["csr", "csc"],
                           dtype=(np.float64, np.float32), reset=False)
+        device, compute = plan_prediction(
+            self.device_, np.result_type(X.dtype, self.coefs_[0].dtype))
         return forward(self.coefs_, self.intercepts_, self.activation, self.out_activation_, X,
-                       device=prediction_device(self.device_), step=step, layers=hidden,
+                       device=device, compute_dtype=compute, step=step, layers=hidden,
                        working_memory=get_config()["working_memory"])
 
     # -- looking inside ---------------------------------------------------------

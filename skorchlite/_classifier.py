@@ -124,12 +124,16 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         less than ten fits.
 
     device : str or torch.device, default='auto'
-        Where to train: 'auto' (CUDA when torch sees it, else the CPU),
-        'cpu', 'cuda', 'cuda:N', 'mps' or a ``torch.device``. A device that
-        is not there makes ``fit`` raise a ``ValueError``. Fitted weights
-        are numpy arrays, so a fitted estimator predicts anywhere; one
-        fitted on a GPU predicts on the CPU, with a warning, where there is
-        no GPU.
+        Where to train: 'auto', 'cpu', 'cuda', 'cuda:N', 'mps', 'mps:0'
+        or a ``torch.device``. 'auto' trains 'adam' and 'sgd' on CUDA when
+        torch sees it and a step does at least a million multiply-adds
+        (minibatch rows x weights x restarts), else on the CPU; 'lbfgs'
+        always on the CPU. A device that is not there makes ``fit`` raise a
+        ``ValueError``. MPS has no float64: skorchlite computes in float32
+        there (with a warning) and keeps scikit-learn's dtype for
+        ``coefs_``. Fitted weights are numpy arrays, so a fitted estimator
+        predicts anywhere: on the GPU it was fitted on, else the current
+        GPU, else the CPU (with a warning). See the "Devices" page.
 
     Attributes
     ----------
@@ -201,7 +205,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         Every restart's ``validation_scores_`` (``early_stopping`` only).
 
     device_ : torch.device
-        The device the model was trained on.
+        The device the model was trained on, with its index (``cuda:0``).
 
     See Also
     --------

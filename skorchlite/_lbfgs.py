@@ -90,8 +90,9 @@ def _objective(net, params, grads, args):
         if objective.first_loss is None:
             objective.first_loss = loss
         objective.last_loss = loss
-        # scipy keeps the gradient it is given: hand it a copy of the buffer
-        return loss, to_numpy(grads).copy()
+        # scipy keeps the gradient it is given: hand it a float64 copy of the
+        # buffer (which is float32 on a device without float64, MPS)
+        return loss, to_numpy(grads).astype(np.float64)
     objective.last_loss = np.nan
     objective.first_loss = None
     return objective

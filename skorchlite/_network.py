@@ -189,38 +189,43 @@ LOSSES = {
 
 # Validation scores of every restart: (R, n, o) outputs against (n, o)
 # targets, weighted by sw (n,) or None. Same definitions as scikit-learn's
-# accuracy_score and r2_score (uniform average over outputs).
-def _weighted_mean(values, sw):
-    if sw is None:
-        return values.mean(dim=1)
-    return (values * sw).sum(dim=1) / sw.sum()
+# accuracy_score and r2_score (uniform average over outputs). Each score is a
+# sum over rows, taken chunk by chunk, and a final step on the whole target.
+def _squared_residuals(P, Y, sw, softmax):
+    """Sum over rows of the (weighted) squared residuals, (R, o)."""
+    squares = (Y - P).square()
+    return squares.sum(dim=1) if sw is None else (squares * sw[:, None]).sum(dim=1)
 
 
-def _r2(P, Y, sw, softmax=False):
+def _r2(ss_res, Y, sw):
     if sw is None:
-        mean = Y.mean(dim=0)
-        ss_tot = (Y - mean).square().sum(dim=0)
-        ss_res = (Y - P).square().sum(dim=1)
+        ss_tot = (Y - Y.mean(dim=0)).square().sum(dim=0)
     else:
         w = sw[:, None]
         mean = (Y * w).sum(dim=0) / sw.sum()
         ss_tot = ((Y - mean).square() * w).sum(dim=0)
-        ss_res = ((Y - P).square() * w).sum(dim=1)
     # scikit-learn: a constant target scores 1 if predicted exactly, else 0
     r2 = torch.where(ss_tot > 0, 1 - ss_res / ss_tot.clamp_min(torch.finfo(Y.dtype).tiny), 0.0)
     r2 = torch.where((ss_tot == 0) & (ss_res == 0), 1.0, r2)
     return r2.mean(dim=-1)
 
 
-def _accuracy(P, Y, sw, softmax):
+def _correct(P, Y, sw, softmax):
+    """(Weighted) number of rows predicted right, (R,)."""
     if softmax:
         correct = P.argmax(dim=-1) == Y.argmax(dim=-1)
     else:  # binary and multilabel: every label right (subset accuracy)
         correct = ((P > 0.5) == (Y > 0.5)).all(dim=-1)
-    return _weighted_mean(correct.to(P.dtype), sw)
+    correct = correct.to(P.dtype)
+    return correct.sum(dim=1) if sw is None else correct @ sw
 
 
-SCORES = {"accuracy": _accuracy, "r2": _r2}
+def _accuracy(n_correct, Y, sw):
+    return n_correct / (Y.shape[0] if sw is None else sw.sum())
+
+
+# name: (sum over a chunk of rows, score from the total and the whole target)
+SCORES = {"accuracy": (_correct, _accuracy), "r2": (_squared_residuals, _r2)}
 
 
 # ---------------------------------------------------------------------------
@@ -408,10 +413,23 @@ class BatchedMLP:
         return self.forward(X, step)
 
     @torch.no_grad()
-    def score(self, name, X, Y, sample_weight):
+    def score(self, name, X, Y, sample_weight, chunk_rows=None):
         """Validation score of every restart, shape (R,): ``"accuracy"`` (``Y``
-        label-binarised) or ``"r2"``; NaN where an output is not finite."""
-        P = self.predict(X)
-        score = SCORES[name](P, Y, sample_weight, self.out_activation == "softmax")
-        finite = torch.isfinite(P).flatten(1).all(dim=1)
-        return torch.where(finite, score, torch.nan)
+        label-binarised) or ``"r2"``; NaN where an output is not finite.
+
+        The rows go through the network ``chunk_rows`` at a time (all at once
+        when None), so only one chunk's activations of every restart are
+        held at a time.
+        """
+        partial, final = SCORES[name]
+        softmax = self.out_activation == "softmax"
+        n = X.shape[0]
+        step = n if chunk_rows is None else max(1, int(chunk_rows))
+        total, finite = 0, torch.ones(self.n_restarts, dtype=torch.bool, device=X.device)
+        for start in range(0, n, step):
+            rows = slice(start, start + step)
+            P = self.predict(X[rows])
+            sw = None if sample_weight is None else sample_weight[rows]
+            total = total + partial(P, Y[rows], sw, softmax)
+            finite &= torch.isfinite(P).flatten(1).all(dim=1)
+        return torch.where(finite, final(total, Y, sample_weight), torch.nan)

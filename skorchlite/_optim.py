@@ -94,6 +94,18 @@ def fused_adam_kernel():
     return getattr(torch, "_fused_adam_", None)
 
 
+def step_dtype(fused):
+    """The dtype of Adam's step-counter tensor, as ``torch.optim.Adam`` picks
+    it (``torch.optim.optimizer._get_scalar_dtype``): float32 for the fused
+    kernel, which reads the counter as float32 whatever the default dtype
+    (a float64 counter would be read as the wrong bits on CUDA); otherwise
+    float64 under ``torch.set_default_dtype(torch.float64)``, else float32.
+    Whole numbers up to 2**24 steps are exact in float32."""
+    if fused or torch.get_default_dtype() != torch.float64:
+        return torch.float32
+    return torch.float64
+
+
 class Adam:
     """Adam (Kingma & Ba), with scikit-learn's placement of epsilon.
 
@@ -120,9 +132,10 @@ class Adam:
             self.m = to_tensor(state["m"], flat.device, flat.dtype)
             self.v = to_tensor(state["v"], flat.device, flat.dtype)
             self.t = int(state["t"])
-        self._step = torch.full((), float(self.t), device=flat.device)
         kernel = fused_adam_kernel() if fused is not False else None
         self._fused = kernel if flat.device.type in ("cpu", "cuda") else None
+        self._step = torch.full((), float(self.t), device=flat.device,
+                                dtype=step_dtype(self._fused is not None))
 
     @classmethod
     def from_options(cls, flat, options, learning_rate, state=None):

@@ -146,7 +146,7 @@ class Device:
         import torch
 
         return isinstance(value, torch.device) or (
-            isinstance(value, str) and re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", value)
+            isinstance(value, str) and re.fullmatch(r"auto|cpu|(mps|cuda)(:\d+)?", value)
             is not None)
 
     def __str__(self):

@@ -25,7 +25,7 @@ def chunk_rows(n_features, widths, working_memory):
 
 
 def forward(coefs, intercepts, activation, out_activation, X, *, device, working_memory,
-            step=False, layers=None):
+            step=False, layers=None, compute_dtype=None):
     """Run one network over the rows of X.
 
     Parameters
@@ -43,6 +43,9 @@ def forward(coefs, intercepts, activation, out_activation, X, *, device, working
         Replace every hidden unit by its step limit.
     layers : list of int, default=None
         Hidden layers whose activations to return instead of the output.
+    compute_dtype : numpy dtype, default=None
+        The dtype of the tensors on ``device`` (float32 on a device without
+        float64); None: the dtype of the result.
 
     Returns
     -------
@@ -51,7 +54,7 @@ def forward(coefs, intercepts, activation, out_activation, X, *, device, working
     """
     dtype = np.result_type(X.dtype, coefs[0].dtype)
     net = BatchedMLP([c[None] for c in coefs], [b[None] for b in intercepts], activation,
-                     out_activation, None, device, torch_dtype(dtype))
+                     out_activation, None, device, torch_dtype(compute_dtype or dtype))
     widths = [c.shape[1] for c in coefs]
     chunk = chunk_rows(X.shape[1], widths, working_memory)
     n = X.shape[0]

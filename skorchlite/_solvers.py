@@ -15,6 +15,7 @@ schedule.
 import numpy as np
 import torch
 
+from ._device import validation_chunk_rows
 from ._network import to_numpy, to_tensor
 from ._optim import make_optimizer
 from ._state import FitResult
@@ -78,6 +79,7 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
         validation = [net.to_device(a) for a in
                       (data.X_val, data.Y_val, data.sample_weight_val)]
         best_flat = net.flat.clone()
+        score_rows = validation_chunk_rows(net)
     R = net.n_restarts
 
     reuse = incremental and state.optimizer is not None
@@ -110,7 +112,7 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
 
             diverged = active & ~np.isfinite(epoch_loss)
             if early_stopping:
-                scores = to_numpy(net.score(options.score, *validation))
+                scores = to_numpy(net.score(options.score, *validation, score_rows))
                 # a diverged restart's nan score is recorded too, as scikit-learn does
                 worse, improved = _track_validation(scores, active, state, options)
                 if improved.any():
