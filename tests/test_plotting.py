@@ -2,6 +2,7 @@
 
 import copy
 import inspect
+import io
 import re
 import subprocess
 import sys
@@ -16,8 +17,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.linear_model import LinearRegression  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import FunctionTransformer, StandardScaler  # noqa: E402
 
-from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor  # noqa: E402
+from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor, plotting  # noqa: E402
 from skorchlite.datasets import make_rings  # noqa: E402
 from skorchlite.plotting import (  # noqa: E402
     DecisionLinesDisplay,
@@ -91,7 +94,10 @@ def test_hidden_units_scaled_is_activation_times_outgoing_weight(sine_reg, sine_
     disp = HiddenUnitsDisplay.from_estimator(sine_reg, *sine_data, scaled=True)
     grid = _grid(disp)
     expected = sine_reg.hidden_activations(grid)[0] * sine_reg.coefs_[1][:, 0]
-    assert disp.ax_units_ is disp.ax_
+    # the units on their own (twin) axis, so the data and the fit keep their scale
+    assert disp.ax_units_ is not disp.ax_
+    assert all(line.axes is disp.ax_units_ for line in disp.lines_)
+    assert disp.ax_units_.get_ylabel() == "activation × outgoing weight"
     for i, line in enumerate(disp.lines_):
         np.testing.assert_allclose(line.get_ydata(), expected[:, i])
     # one hidden layer, identity output: the scaled units add up to the fit
@@ -423,7 +429,7 @@ def _documented_parameters(doc):
     section = re.search(r"\n( *)Parameters\n\1-+\n(.*?)(\n\1[A-Z][A-Za-z ]+\n\1-+\n|\Z)",
                         doc, re.S)
     assert section, "no Parameters section"
-    return re.findall(rf"^{section.group(1)}(\w+) :", section.group(2), re.M)
+    return re.findall(rf"^{section.group(1)}\**(\w+) :", section.group(2), re.M)
 
 
 @pytest.mark.parametrize("Display", [HiddenUnitsDisplay, StepFunctionDisplay,
@@ -436,3 +442,233 @@ def test_docstrings_match_signatures(Display, method):
     names = [p for p in inspect.signature(func).parameters if p not in ("self", "cls")]
     assert _documented_parameters("\n" + inspect.cleandoc(doc)) == names
     assert "Examples\n--------" in inspect.cleandoc(doc)
+
+
+# -- every display: Pipelines, the user's units, matplotlib keywords, layout -----------
+
+DISPLAYS = [getattr(plotting, name) for name in plotting.__all__ if name.endswith("Display")]
+
+
+@pytest.fixture(scope="module")
+def user_units_1d():
+    """1-D data away from standardised units: x in [2, 8]."""
+    X = np.linspace(2, 8, 60).reshape(-1, 1)
+    return X, np.sin(X).ravel()
+
+
+@pytest.fixture(scope="module")
+def user_units_2d():
+    """The rings, shifted and stretched: x0 around 50, x1 around -20."""
+    X, y = make_rings(60, random_state=0)
+    return X * [10.0, 3.0] + [50.0, -20.0], y
+
+
+def _fit(kind, wrap, data):
+    if kind == "1d":
+        est = SigmoidMLPRegressor((4,), solver="adam", learning_rate_init=0.05, max_iter=60,
+                                  n_restarts=2, random_state=0, device="cpu")
+    else:
+        est = SigmoidMLPClassifier((3,), n_restarts=2, **FAST)
+    if wrap == "pipeline":
+        est = make_pipeline(StandardScaler(), est)
+    elif wrap == "curved":  # not affine
+        est = make_pipeline(StandardScaler(), FunctionTransformer(np.sinh), est)
+    return est.fit(*data)
+
+
+def _mlp_input(est, rows):
+    """What the network sees for ``rows`` in the user's units."""
+    return est[:-1].transform(rows) if hasattr(est, "steps") else rows
+
+
+def _preactivations(est, rows):
+    mlp = est[-1] if hasattr(est, "steps") else est
+    return _mlp_input(est, rows) @ mlp.coefs_[0] + mlp.intercepts_[0]
+
+
+# Per display: the data it needs, how it is called, a keyword to pass to matplotlib
+# and the artists that must receive it, and a check that it drew in the user's units.
+
+def _check_hidden_units(disp, est, X, y):
+    grid = disp.lines_[0].get_xdata()
+    assert grid.min() == X.min() and grid.max() == X.max()  # x axis in the user's units
+    mlp = est[-1] if hasattr(est, "steps") else est
+    activations = mlp.hidden_activations(_mlp_input(est, grid.reshape(-1, 1)))[0]
+    for i, line in enumerate(disp.lines_):
+        np.testing.assert_allclose(line.get_ydata(), activations[:, i])
+    np.testing.assert_allclose(disp.fit_line_.get_ydata(), est.predict(grid.reshape(-1, 1)))
+
+
+def _check_step(disp, est, X, y):
+    grid = disp.step_line_.get_xdata()
+    assert grid.min() == X.min() and grid.max() == X.max()
+    np.testing.assert_allclose(disp.fit_line_.get_ydata(), est.predict(grid.reshape(-1, 1)))
+    # every drawn threshold is where a first-layer unit switches, in the user's units
+    assert len(disp.thresholds_) > 0
+    for t in disp.thresholds_:
+        z = _preactivations(est, np.array([[t - 0.01], [t + 0.01]]))
+        assert np.any(np.signbit(z[0]) != np.signbit(z[1]))
+
+
+def _check_decision(disp, est, X, y):
+    assert disp.ax_.get_xlim()[0] < X[:, 0].min() and disp.ax_.get_xlim()[1] > X[:, 0].max()
+    assert disp.ax_.get_ylim()[0] < X[:, 1].min() and disp.ax_.get_ylim()[1] > X[:, 1].max()
+    drawn = [(i, line) for i, line in enumerate(disp.lines_) if line is not None]
+    assert drawn
+    for i, line in drawn:
+        points = line.get_xydata()
+        points = points[~np.isnan(points).any(axis=1)]
+        z = _preactivations(est, points)[:, i]
+        # the points of unit i's line are where its pre-activation is 0
+        assert np.abs(z).max() < 0.05 * np.abs(_preactivations(est, X)[:, i]).max()
+
+
+def _check_hidden_space(disp, est, X, y):
+    mlp = est[-1] if hasattr(est, "steps") else est
+    codes = mlp.hidden_activations(_mlp_input(est, X))[0]
+    drawn = np.vstack([np.column_stack(s._offsets3d) for s in disp.scatter_])
+    expected = np.vstack([codes[y == c] for c in mlp.classes_])
+    np.testing.assert_allclose(drawn, expected)
+
+
+def _check_loss(disp, est, X, y):
+    mlp = est[-1] if hasattr(est, "steps") else est
+    assert disp.ax_.get_xlabel() == ("iteration" if mlp.solver == "lbfgs" else "epoch")
+    for line, curve in zip(disp.lines_, mlp.restart_loss_curves_):
+        np.testing.assert_allclose(line.get_ydata(), curve)
+
+
+def _check_restarts(disp, est, X, y):
+    mlp = est[-1] if hasattr(est, "steps") else est
+    np.testing.assert_allclose(disp.markers_.get_ydata(), np.sort(mlp.restart_losses_))
+    assert disp.ax_.get_ylim()[0] == 0  # distinct minima seen at their true size
+
+
+CASES = {
+    "HiddenUnitsDisplay": ("1d", {"linestyle": ":"}, lambda d: d.lines_, _check_hidden_units),
+    "StepFunctionDisplay": ("1d", {"color": "purple"}, lambda d: [d.step_line_], _check_step),
+    "DecisionLinesDisplay": ("2d", {"linestyle": ":"},
+                             lambda d: [line for line in d.lines_ if line is not None],
+                             _check_decision),
+    "HiddenSpaceDisplay": ("2d", {"alpha": 0.3}, lambda d: d.scatter_, _check_hidden_space),
+    "LossCurveDisplay": ("1d", {"color": "purple"}, lambda d: d.lines_, _check_loss),
+    "RestartsDisplay": ("1d", {"color": "purple"}, lambda d: [d.markers_], _check_restarts),
+}
+
+
+def _call(Display, est, X, y, **kwargs):
+    if Display in (LossCurveDisplay, RestartsDisplay):
+        return Display.from_estimator(est, **kwargs)
+    return Display.from_estimator(est, X, y, **kwargs)
+
+
+def _received(artist, key, value):
+    if key == "alpha":
+        return artist.get_alpha() == value
+    if key == "linestyle":
+        return artist.get_linestyle() == value
+    return matplotlib.colors.same_color(
+        artist.get_color() if hasattr(artist, "get_color") else artist.get_facecolor(), value)
+
+
+def test_every_display_has_a_case():
+    assert sorted(CASES) == sorted(D.__name__ for D in DISPLAYS)
+
+
+@pytest.mark.parametrize("wrap", ["estimator", "pipeline"])
+@pytest.mark.parametrize("Display", DISPLAYS, ids=lambda D: D.__name__)
+def test_display_draws_in_user_units_with_kwargs(Display, wrap, user_units_1d, user_units_2d):
+    kind, kwargs, artists, check = CASES[Display.__name__]
+    X, y = user_units_1d if kind == "1d" else user_units_2d
+    est = _fit(kind, wrap, (X, y))
+    disp = _call(Display, est, X, y, **kwargs)
+    check(disp, est, X, y)
+    drawn = artists(disp)
+    assert drawn
+    (key, value), = kwargs.items()
+    assert all(_received(artist, key, value) for artist in drawn), f"{key} not passed on"
+
+
+def _outside_figure(fig):
+    """The texts of axis labels and titles that a plain savefig cuts off."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")  # at the figure's dpi: the positions below are those saved
+    renderer = fig.canvas.get_renderer()
+    cut = []
+    for ax in fig.axes:
+        texts = [ax.xaxis.label, ax.yaxis.label, ax.title]
+        texts += [ax.zaxis.label] if hasattr(ax, "zaxis") else []
+        for text in texts:
+            if not text.get_text():
+                continue
+            box = text.get_window_extent(renderer)
+            if (box.x0 < -1 or box.y0 < -1 or box.x1 > fig.bbox.x1 + 1
+                    or box.y1 > fig.bbox.y1 + 1):
+                cut.append(text.get_text())
+    return cut
+
+
+@pytest.mark.parametrize("wrap", ["estimator", "pipeline"])
+@pytest.mark.parametrize("Display", DISPLAYS, ids=lambda D: D.__name__)
+def test_saved_figure_keeps_labels(Display, wrap, user_units_1d, user_units_2d):
+    kind = CASES[Display.__name__][0]
+    X, y = user_units_1d if kind == "1d" else user_units_2d
+    disp = _call(Display, _fit(kind, wrap, (X, y)), X, y)
+    assert disp.figure_.get_layout_engine() is not None
+    assert _outside_figure(disp.figure_) == []
+
+
+def test_hidden_units_scaled_twin_axis_keeps_data_readable(user_units_1d):
+    X, y = user_units_1d
+    est = _fit("1d", "pipeline", (X, y))
+    disp = HiddenUnitsDisplay.from_estimator(est, X, y, scaled=True)
+    assert disp.ax_units_ is not disp.ax_
+    # the left axis is scaled to the data and the fit, not to the (larger) units
+    low, high = disp.ax_.get_ylim()
+    assert high - low < 2 * (np.ptp(y) + 0.5)
+    assert _outside_figure(disp.figure_) == []
+
+
+@pytest.mark.parametrize("Display", [StepFunctionDisplay, DecisionLinesDisplay],
+                         ids=lambda D: D.__name__)
+def test_affine_steps_map_units_back_exactly(Display, user_units_1d, user_units_2d):
+    """StandardScaler is affine: thresholds are -b/w of the equivalent unit in the
+    user's units, and each line is a straight segment (two points)."""
+    kind = CASES[Display.__name__][0]
+    X, y = user_units_1d if kind == "1d" else user_units_2d
+    est = _fit(kind, "pipeline", (X, y))
+    scaler, mlp = est[0], est[-1]
+    W = mlp.coefs_[0] / scaler.scale_[:, None]
+    b = mlp.intercepts_[0] - (scaler.mean_ / scaler.scale_) @ mlp.coefs_[0]
+    disp = Display.from_estimator(est, X, y)
+    if Display is StepFunctionDisplay:
+        expected = np.sort(-b / W[0])
+        expected = expected[(expected >= X.min()) & (expected <= X.max())]
+        np.testing.assert_allclose(disp.thresholds_, expected)
+    else:
+        np.testing.assert_allclose(disp.weights, W)
+        np.testing.assert_allclose(disp.biases, b)
+        for line in disp.lines_:
+            assert line is None or len(line.get_xdata()) == 2
+
+
+@pytest.mark.parametrize("Display", [StepFunctionDisplay, DecisionLinesDisplay],
+                         ids=lambda D: D.__name__)
+def test_curved_steps_draw_where_units_switch(Display, user_units_1d, user_units_2d):
+    """A non-affine earlier step (sinh): the units switch along curves, found on
+    the grid; every drawn point is (nearly) where a unit switches."""
+    kind, kwargs, artists, check = CASES[Display.__name__]
+    X, y = user_units_1d if kind == "1d" else user_units_2d
+    est = _fit(kind, "curved", (X, y))
+    disp = Display.from_estimator(est, X, y, **kwargs)
+    check(disp, est, X, y)
+    if Display is DecisionLinesDisplay:
+        assert disp.weights is None and disp.preactivations is not None
+        assert any(line is not None and len(line.get_xdata()) > 2 for line in disp.lines_)
+
+
+@pytest.mark.parametrize("Display", DISPLAYS, ids=lambda D: D.__name__)
+def test_pipeline_without_skorchlite_last_step_is_refused(Display, sine_data):
+    est = make_pipeline(StandardScaler(), LinearRegression()).fit(*sine_data)
+    with pytest.raises(ValueError, match="a Pipeline ending in LinearRegression"):
+        _call(Display, est, *sine_data)

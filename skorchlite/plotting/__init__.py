@@ -5,10 +5,13 @@ Each display is a class with
 - a constructor that only stores the computed arrays, so a display can be
   drawn (and redrawn) without an estimator;
 - a class method ``from_estimator(estimator, ...)`` that checks the fitted
-  estimator and its input, computes those arrays and calls ``plot``;
-- ``plot(ax=None)``, which draws into ``ax`` (a new figure when None), stores
-  ``ax_``, ``figure_`` and the drawn artists as attributes, and returns the
-  display.
+  estimator and its input, computes those arrays and calls ``plot``; the
+  estimator may be a ``Pipeline`` ending in a skorchlite estimator, and the
+  axes stay in the units of the ``X`` passed;
+- ``plot(ax=None, **kwargs)``, which draws into ``ax`` (a new figure with
+  constrained layout when None), passes ``kwargs`` to the matplotlib call of
+  its main artists, stores ``ax_``, ``figure_`` and the drawn artists as
+  attributes, and returns the display.
 
 The displays:
 

@@ -2,9 +2,11 @@
 and style merging. matplotlib is imported only when something is drawn."""
 
 import numbers
+from typing import Callable, NamedTuple
 
 import numpy as np
 from sklearn.base import is_classifier
+from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array, check_consistent_length
 from sklearn.utils.validation import check_is_fitted
 
@@ -17,13 +19,40 @@ _DATA = {"s": 8, "color": "0.55", "alpha": 0.6, "linewidths": 0}
 # -- checks -------------------------------------------------------------------
 
 
+class _Fitted(NamedTuple):
+    """A fitted skorchlite MLP as a display sees it from the user's side.
+
+    ``est`` is what the user passed (the MLP or a Pipeline ending in it),
+    ``mlp`` the network, and ``to_mlp(rows)`` turns rows in the user's units
+    into the network's input (the Pipeline's earlier steps).
+    """
+
+    est: object
+    mlp: BaseSigmoidMLP
+    to_mlp: Callable
+
+    @property
+    def is_pipeline(self):
+        return self.est is not self.mlp
+
+
 def _check_estimator(estimator, display):
-    """Raise unless ``estimator`` is a fitted skorchlite MLP."""
-    if not isinstance(estimator, BaseSigmoidMLP):
+    """The :class:`_Fitted` view of a fitted skorchlite MLP, or of a fitted
+    ``Pipeline`` whose last step is one; raise for anything else."""
+    mlp = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+    if not isinstance(mlp, BaseSigmoidMLP):
+        got = (f"a Pipeline ending in {type(mlp).__name__}" if mlp is not estimator
+               else type(estimator).__name__)
         raise ValueError(
             f"{display}.from_estimator expects a SigmoidMLPRegressor or "
-            f"SigmoidMLPClassifier; got {type(estimator).__name__}.")
+            "SigmoidMLPClassifier, or a Pipeline whose last step is one; "
+            f"got {got}.")
+    check_is_fitted(mlp)
+    if mlp is estimator:
+        return _Fitted(estimator, mlp, lambda rows: _estimator_input(mlp, rows))
     check_is_fitted(estimator)
+    head = estimator[:-1]
+    return _Fitted(estimator, mlp, lambda rows: head.transform(_estimator_input(estimator, rows)))
 
 
 def _check_data(estimator, X, y, display, n_features):
@@ -97,10 +126,11 @@ def _grid_2d(X, grid_resolution):
                          for lo, hi in zip(low - margin, high + margin)))
 
 
-def _response(estimator, rows, step=False):
+def _response(fitted, rows, step=False):
     """The one curve a 1-D display draws: the (first) prediction of a regressor,
-    or the probability of ``classes_[1]`` for a binary classifier."""
-    rows = _estimator_input(estimator, rows)
+    or the probability of ``classes_[1]`` for a binary classifier, at ``rows``
+    in the user's units."""
+    estimator, rows = fitted.mlp, fitted.to_mlp(rows)
     if is_classifier(estimator):
         proba = estimator.predict_proba_step(rows) if step else estimator.predict_proba(rows)
         return proba[:, 1]
@@ -115,6 +145,59 @@ def _numeric_targets(estimator, y):
     return (y == estimator.classes_[1]).astype(float)
 
 
+def _affine_map(to_mlp, X):
+    """``(A, c)`` with ``to_mlp(x) == x @ A + c`` for the rows of ``X``, or None
+    when the map is not affine there (checked on up to 64 of the rows)."""
+    X = np.asarray(X, dtype=np.float64)
+    centre = X.mean(axis=0)
+    spread = np.ptp(X, axis=0)
+    spread = np.where(spread > 0, spread, 1.0)
+    probes = np.vstack([centre, centre + np.diag(spread)])
+    Z = np.asarray(to_mlp(probes), dtype=np.float64)
+    A = (Z[1:] - Z[0]) / spread[:, None]
+    c = Z[0] - centre @ A
+    rows = np.vstack([X[np.linspace(0, len(X) - 1, min(len(X), 64)).astype(int)],
+                      X.min(axis=0), X.max(axis=0)])
+    Z = np.asarray(to_mlp(rows), dtype=np.float64)
+    if Z.shape[1] != A.shape[1] or not np.allclose(
+            Z, rows @ A + c, rtol=1e-7, atol=1e-9 * (1 + np.abs(Z).max())):
+        return None
+    return A, c
+
+
+def _first_layer_in_user_units(fitted, X):
+    """The first layer's ``(weights, biases)`` as a function of the user's
+    input, ``w . x + b``, or None when the Pipeline's earlier steps are not
+    affine on ``X`` (then no straight line or single threshold describes a
+    unit in the user's units)."""
+    W, b = fitted.mlp.coefs_[0], fitted.mlp.intercepts_[0]
+    if not fitted.is_pipeline:
+        return W, b
+    affine = _affine_map(fitted.to_mlp, X)
+    if affine is None:
+        return None
+    A, c = affine
+    return A @ W, c @ W + b
+
+
+def _first_layer_preactivations(fitted, rows):
+    """Each first-layer unit's ``w . z + b`` at ``rows`` in the user's units,
+    shape (n_rows, n_units)."""
+    Z = np.asarray(fitted.to_mlp(rows), dtype=np.float64)
+    return Z @ fitted.mlp.coefs_[0] + fitted.mlp.intercepts_[0]
+
+
+def _zero_crossings(grid, values):
+    """Where the sampled ``values`` of each column change sign along the sorted
+    1-D ``grid``, by linear interpolation between the samples."""
+    grid = np.ravel(grid)
+    crossings = []
+    for v in np.asarray(values).T:
+        i = np.flatnonzero(np.signbit(v[:-1]) != np.signbit(v[1:]))
+        crossings += (grid[i] - v[i] * (grid[i + 1] - grid[i]) / (v[i + 1] - v[i])).tolist()
+    return np.sort(np.asarray(crossings, dtype=np.float64))
+
+
 # -- drawing --------------------------------------------------------------------
 
 
@@ -123,7 +206,9 @@ def _get_ax(ax, **subplot_kw):
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(subplot_kw=subplot_kw or None)
+        # constrained layout keeps the labels inside the figure when it is
+        # saved with a plain savefig
+        _, ax = plt.subplots(subplot_kw=subplot_kw or None, layout="constrained")
     return ax, ax.figure
 
 

@@ -3,7 +3,9 @@
 import numpy as np
 from sklearn.base import is_classifier
 
-from ._common import _check_data, _check_estimator, _estimator_input, _get_ax, _grid_2d
+from ._common import (
+    _check_data, _check_estimator, _first_layer_in_user_units, _first_layer_preactivations,
+    _get_ax, _grid_2d, merge_style)
 
 def _line_in_box(w, b, xlim, ylim):
     """The segment of ``w[0] x + w[1] y + b = 0`` inside the box, or None."""
@@ -40,6 +42,18 @@ def _regions(ax, xx0, xx1, response, n_classes):
     return regions.plot(plot_method="contourf", ax=ax, **style).surface_
 
 
+def _zero_level_line(xx0, xx1, values):
+    """The zero level set of ``values`` on the grid as one polyline per piece,
+    pieces joined by NaN rows (so that one Line2D draws them all), or None."""
+    import contourpy
+
+    pieces = contourpy.contour_generator(xx0, xx1, values).lines(0.0)
+    if not pieces:
+        return None
+    gap = np.full((1, 2), np.nan)
+    return np.vstack([part for piece in pieces for part in (piece, gap)][:-1])
+
+
 class DecisionLinesDisplay:
     """The lines of the first layer's units over 2-D data.
 
@@ -47,6 +61,13 @@ class DecisionLinesDisplay:
     ``w . x + b = 0`` (``w = coefs_[0][:, i]``, ``b = intercepts_[0][i]``);
     the network's regions are built from the half-planes these lines cut.
     Use :meth:`from_estimator` to create one.
+
+    For a ``Pipeline`` the plot stays in the user's units: when the earlier
+    steps are affine on the data (``StandardScaler``, ``MinMaxScaler``,
+    ``PCA``, ...) each unit's line is mapped back to a straight line in
+    those units; otherwise (``PolynomialFeatures``, a log transform, ...)
+    the unit switches along a curve, drawn as the zero level set of its
+    pre-activation on the grid.
 
     Parameters
     ----------
@@ -57,10 +78,12 @@ class DecisionLinesDisplay:
     response : ndarray of shape (n_rows, n_cols)
         What is shaded on the grid: the index into ``classes`` of the
         predicted class, or (without ``classes``) the prediction.
-    weights : ndarray of shape (2, n_units)
-        The first layer's weights, ``coefs_[0]``.
-    biases : ndarray of shape (n_units,)
-        The first layer's biases, ``intercepts_[0]``.
+    weights : ndarray of shape (2, n_units) or None
+        The first layer's weights ``coefs_[0]``, as a function of the
+        plotted inputs (for a Pipeline with affine earlier steps, mapped
+        back to the user's units); None when ``preactivations`` is given.
+    biases : ndarray of shape (n_units,) or None
+        The first layer's biases ``intercepts_[0]``, likewise.
     X : ndarray of shape (n_samples, 2), default=None
         The data, drawn with ``y``.
     y : ndarray of shape (n_samples,), default=None
@@ -68,6 +91,10 @@ class DecisionLinesDisplay:
     classes : ndarray of shape (n_classes,), default=None
         The class labels, in the order ``response`` indexes them; None for
         a regressor.
+    preactivations : ndarray of shape (n_rows, n_cols, n_units), default=None
+        Each unit's pre-activation ``w . z + b`` on the grid; when given,
+        the units are drawn as its zero level sets (curves) instead of from
+        ``weights`` and ``biases``.
 
     Attributes
     ----------
@@ -98,7 +125,8 @@ class DecisionLinesDisplay:
     True
     """
 
-    def __init__(self, xx0, xx1, response, weights, biases, *, X=None, y=None, classes=None):
+    def __init__(self, xx0, xx1, response, weights, biases, *, X=None, y=None, classes=None,
+                 preactivations=None):
         self.xx0 = xx0
         self.xx1 = xx1
         self.response = response
@@ -107,23 +135,31 @@ class DecisionLinesDisplay:
         self.X = X
         self.y = y
         self.classes = classes
+        self.preactivations = preactivations
 
     @classmethod
-    def from_estimator(cls, estimator, X, y, *, ax=None, grid_resolution=200):
+    def from_estimator(cls, estimator, X, y, *, ax=None, grid_resolution=200, **kwargs):
         """Draw the first layer's lines over the data and the predicted regions.
 
         Parameters
         ----------
-        estimator : SigmoidMLPClassifier or SigmoidMLPRegressor
-            A fitted estimator with two input features.
+        estimator : SigmoidMLPClassifier, SigmoidMLPRegressor or Pipeline
+            A fitted estimator with two input features, or a fitted
+            ``Pipeline`` whose last step is one: the earlier steps transform
+            X, the axes stay in X's units (see the class notes for how the
+            lines are mapped back).
         X : array-like of shape (n_samples, 2)
-            The data; the plot spans its range plus a 5% margin.
+            The data, in the units the estimator is called with; the plot
+            spans its range plus a 5% margin.
         y : array-like of shape (n_samples,)
             The classes (or, for a regressor, the targets) of X.
         ax : matplotlib Axes, default=None
             Axes to draw into; a new figure when None.
         grid_resolution : int, default=200
             Number of grid points along each axis for the regions.
+        **kwargs : dict
+            Passed to the ``plot`` call of every unit's line (e.g.
+            ``linewidth``, ``linestyle``, ``color``).
 
         Returns
         -------
@@ -144,31 +180,40 @@ class DecisionLinesDisplay:
         >>> len(disp.lines_), len(disp.scatter_)
         (3, 2)
         """
-        _check_estimator(estimator, cls.__name__)
+        fitted = _check_estimator(estimator, cls.__name__)
+        mlp = fitted.mlp
         X, y = _check_data(estimator, X, y, cls.__name__, n_features=2)
         xx0, xx1 = _grid_2d(X, grid_resolution)
-        prediction = estimator.predict(
-            _estimator_input(estimator, np.column_stack([xx0.ravel(), xx1.ravel()])))
+        rows = np.column_stack([xx0.ravel(), xx1.ravel()])
+        prediction = mlp.predict(fitted.to_mlp(rows))
         classes = None
-        if is_classifier(estimator):
+        if is_classifier(mlp):
             if prediction.ndim != 1:
                 raise ValueError(f"{cls.__name__} cannot shade multilabel predictions; "
                                  "use a binary or multiclass classifier.")
-            classes = estimator.classes_
+            classes = mlp.classes_
             prediction = np.searchsorted(classes, prediction)
         elif prediction.ndim != 1:
             prediction = prediction[:, 0]
-        display = cls(xx0, xx1, prediction.reshape(xx0.shape), estimator.coefs_[0],
-                      estimator.intercepts_[0], X=X, y=y, classes=classes)
-        return display.plot(ax=ax)
+        layer = _first_layer_in_user_units(fitted, rows)
+        if layer is None:  # earlier steps not affine: the units switch along curves
+            weights = biases = None
+            preactivations = _first_layer_preactivations(fitted, rows).reshape(*xx0.shape, -1)
+        else:
+            (weights, biases), preactivations = layer, None
+        display = cls(xx0, xx1, prediction.reshape(xx0.shape), weights, biases, X=X, y=y,
+                      classes=classes, preactivations=preactivations)
+        return display.plot(ax=ax, **kwargs)
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **kwargs):
         """Draw the regions, the data and the units' lines.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
             Axes to draw into; a new figure when None.
+        **kwargs : dict
+            Passed to the ``plot`` call of every unit's line.
 
         Returns
         -------
@@ -194,13 +239,19 @@ class DecisionLinesDisplay:
         self.scatter_ = self._scatter(ax)
         xlim = (self.xx0.min(), self.xx0.max())
         ylim = (self.xx1.min(), self.xx1.max())
-        weights = np.asarray(self.weights)
+        if self.preactivations is None:
+            segments = [_line_in_box(w, b, xlim, ylim) for w, b in
+                        zip(np.asarray(self.weights).T, np.ravel(self.biases))]
+        else:
+            segments = [_zero_level_line(self.xx0, self.xx1, values)
+                        for values in np.moveaxis(np.asarray(self.preactivations), -1, 0)]
         self.lines_ = []
-        for i, (w, b) in enumerate(zip(weights.T, np.ravel(self.biases))):
-            segment = _line_in_box(w, b, xlim, ylim)
-            self.lines_.append(None if segment is None else ax.plot(
-                segment[:, 0], segment[:, 1], linewidth=2, linestyle="--",
-                color=f"C{(n_classes + i) % 10}", label=f"unit {i}")[0])
+        for i, segment in enumerate(segments):
+            style = merge_style({"linewidth": 2, "linestyle": "--",
+                                 "color": f"C{(n_classes + i) % 10}", "label": f"unit {i}"},
+                                kwargs)
+            self.lines_.append(None if segment is None
+                               else ax.plot(segment[:, 0], segment[:, 1], **style)[0])
         ax.set(xlim=xlim, ylim=ylim, xlabel="x0", ylabel="x1")
         ax.legend(fontsize="small", framealpha=0.8, loc="upper right")
         self.ax_ = ax

@@ -10,7 +10,7 @@ from sklearn.utils import check_array, check_consistent_length
 from .._params import check_bool
 from ._common import (
     _check_3d_ax, _check_binary_or_regressor, _check_data, _check_estimator, _check_layer,
-    _estimator_input, _get_ax, _grid_1d, _legend, _numeric_targets, _response, _scatter_1d)
+    _get_ax, _grid_1d, _legend, _numeric_targets, _response, _scatter_1d, merge_style)
 
 class HiddenUnitsDisplay:
     """The units of one hidden layer as curves over a 1-D input.
@@ -35,8 +35,9 @@ class HiddenUnitsDisplay:
     layer : int, default=0
         The hidden layer the units belong to (used in labels).
     scaled : bool, default=False
-        Whether ``activations`` are scaled by the outgoing weights. Scaled
-        units share the axes of the fit; raw ones get a right-hand axis.
+        Whether ``activations`` are scaled by the outgoing weights (used in
+        labels). Either way the units get their own right-hand axis, so the
+        data and the fit keep a readable scale.
 
     Attributes
     ----------
@@ -49,8 +50,8 @@ class HiddenUnitsDisplay:
     ax_ : matplotlib Axes
         The axes of the fit and the data.
     ax_units_ : matplotlib Axes
-        The axes of the units: a twin of ``ax_`` on the right, or ``ax_``
-        itself when ``scaled``.
+        The axes of the units: a twin of ``ax_`` with its scale on the
+        right.
     figure_ : matplotlib Figure
         The figure of ``ax_``.
 
@@ -78,16 +79,19 @@ class HiddenUnitsDisplay:
 
     @classmethod
     def from_estimator(cls, estimator, X, y=None, *, layer=0, scaled=False, ax=None,
-                       grid_resolution=500):
+                       grid_resolution=500, **kwargs):
         """Draw the units of a hidden layer of a network fitted on 1-D input.
 
         Parameters
         ----------
-        estimator : SigmoidMLPRegressor or SigmoidMLPClassifier
+        estimator : SigmoidMLPRegressor, SigmoidMLPClassifier or Pipeline
             A fitted estimator with one input feature (a classifier must be
-            binary; its curve is the probability of ``classes_[1]``).
+            binary; its curve is the probability of ``classes_[1]``), or a
+            fitted ``Pipeline`` whose last step is one: the earlier steps
+            transform X, the x axis stays in X's units.
         X : array-like of shape (n_samples, 1)
-            The inputs; the curves span their range.
+            The inputs, in the units the estimator is called with; the
+            curves span their range.
         y : array-like of shape (n_samples,), default=None
             The targets, drawn as points when given.
         layer : int, default=0
@@ -102,6 +106,9 @@ class HiddenUnitsDisplay:
             Axes to draw into; a new figure when None.
         grid_resolution : int, default=500
             Number of grid points the curves are evaluated at.
+        **kwargs : dict
+            Passed to the ``plot`` call of every unit's curve (e.g.
+            ``linewidth``, ``linestyle``, ``alpha``).
 
         Returns
         -------
@@ -124,25 +131,28 @@ class HiddenUnitsDisplay:
         (4, 'network fit')
         """
         check_bool(scaled, "scaled")
-        _check_estimator(estimator, cls.__name__)
-        _check_binary_or_regressor(estimator, cls.__name__)
+        fitted = _check_estimator(estimator, cls.__name__)
+        mlp = fitted.mlp
+        _check_binary_or_regressor(mlp, cls.__name__)
         X, y = _check_data(estimator, X, y, cls.__name__, n_features=1)
-        layer = _check_layer(estimator, layer)
+        layer = _check_layer(mlp, layer)
         grid = _grid_1d(X, grid_resolution)
-        activations = estimator.hidden_activations(_estimator_input(estimator, grid))[layer]
+        activations = mlp.hidden_activations(fitted.to_mlp(grid))[layer]
         if scaled:
-            activations = activations * estimator.coefs_[layer + 1][:, 0]
-        display = cls(grid.ravel(), activations, _response(estimator, grid), X=X,
-                      y=_numeric_targets(estimator, y), layer=layer, scaled=scaled)
-        return display.plot(ax=ax)
+            activations = activations * mlp.coefs_[layer + 1][:, 0]
+        display = cls(grid.ravel(), activations, _response(fitted, grid), X=X,
+                      y=_numeric_targets(mlp, y), layer=layer, scaled=scaled)
+        return display.plot(ax=ax, **kwargs)
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **kwargs):
         """Draw the data, the fit and the units.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
             Axes to draw into; a new figure when None.
+        **kwargs : dict
+            Passed to the ``plot`` call of every unit's curve.
 
         Returns
         -------
@@ -159,30 +169,33 @@ class HiddenUnitsDisplay:
         >>> grid = np.linspace(-3, 3, 50)
         >>> units = np.tanh(np.column_stack([grid, grid - 1, grid + 1]))
         >>> disp = HiddenUnitsDisplay(grid, units, fit=units.sum(axis=1), scaled=True)
-        >>> disp.plot().ax_units_ is disp.ax_
-        True
+        >>> disp.plot(linestyle="--").ax_units_.get_ylabel()
+        'activation × outgoing weight'
+        >>> disp.lines_[0].get_linestyle()
+        '--'
         """
         ax, self.figure_ = _get_ax(ax)
         grid = np.ravel(self.grid)
         self.data_scatter_ = _scatter_1d(ax, self.X, self.y)
         (self.fit_line_,) = ax.plot(grid, self.fit, color="black", linewidth=2.5,
                                     label="network fit", zorder=3)
-        self.ax_units_ = ax if self.scaled else ax.twinx()
-        self.lines_ = [self.ax_units_.plot(grid, values, linewidth=1.3, label=f"unit {i}")[0]
-                       for i, values in enumerate(np.asarray(self.activations).T)]
+        self.ax_units_ = ax.twinx()
+        self.lines_ = [
+            self.ax_units_.plot(grid, values,
+                                **merge_style({"linewidth": 1.3, "label": f"unit {i}"}, kwargs))[0]
+            for i, values in enumerate(np.asarray(self.activations).T)]
         ax.set_xlabel("x")
+        ax.set_ylabel("y")
         if self.scaled:
-            ax.set_ylabel("y; activation × outgoing weight")
+            self.ax_units_.set_ylabel("activation × outgoing weight")
             ax.set_title(f"hidden layer {self.layer}, scaled by outgoing weights")
-            _legend(ax, ax, fontsize="small", framealpha=0.85)
         else:
-            ax.set_ylabel("y")
             self.ax_units_.set_ylabel(f"activation of layer {self.layer} units")
             ax.set_title(f"hidden layer {self.layer}")
-            # the data and the fit above the units, the legend above all
-            ax.set_zorder(self.ax_units_.get_zorder() + 1)
-            ax.patch.set_visible(False)
-            _legend(ax, ax, self.ax_units_, fontsize="small", framealpha=0.85)
+        # the data and the fit above the units, the legend above all
+        ax.set_zorder(self.ax_units_.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        _legend(ax, ax, self.ax_units_, fontsize="small", framealpha=0.85)
         self.ax_ = ax
         return self
 
@@ -238,15 +251,17 @@ class HiddenSpaceDisplay:
         self.layer = layer
 
     @classmethod
-    def from_estimator(cls, estimator, X, y=None, *, layer=0, units=(0, 1, 2), ax=None):
+    def from_estimator(cls, estimator, X, y=None, *, layer=0, units=(0, 1, 2), ax=None,
+                       **kwargs):
         """Draw the data in the space of three hidden units.
 
         Parameters
         ----------
-        estimator : SigmoidMLPClassifier or SigmoidMLPRegressor
-            A fitted estimator.
+        estimator : SigmoidMLPClassifier, SigmoidMLPRegressor or Pipeline
+            A fitted estimator, or a fitted ``Pipeline`` whose last step is
+            one (the earlier steps transform X).
         X : array-like of shape (n_samples, n_features)
-            The data to map.
+            The data to map, in the units the estimator is called with.
         y : array-like of shape (n_samples,), default=None
             Classes (for a classifier) or targets to colour the points by.
         layer : int, default=0
@@ -256,6 +271,9 @@ class HiddenSpaceDisplay:
         ax : mpl_toolkits.mplot3d.Axes3D, default=None
             3-D axes (``projection="3d"``) to draw into; a new figure when
             None.
+        **kwargs : dict
+            Passed to every ``scatter`` call (e.g. ``s``, ``alpha``,
+            ``marker``).
 
         Returns
         -------
@@ -276,9 +294,10 @@ class HiddenSpaceDisplay:
         >>> disp.ax_.name
         '3d'
         """
-        _check_estimator(estimator, cls.__name__)
-        layer = _check_layer(estimator, layer)
-        n_units = estimator.coefs_[layer].shape[1]
+        fitted = _check_estimator(estimator, cls.__name__)
+        mlp = fitted.mlp
+        layer = _check_layer(mlp, layer)
+        n_units = mlp.coefs_[layer].shape[1]
         if n_units < 3:
             raise ValueError(f"{cls.__name__} needs a hidden layer of at least 3 units; "
                              f"layer {layer} has {n_units}.")
@@ -293,19 +312,21 @@ class HiddenSpaceDisplay:
         if y is not None:
             y = np.asarray(y)
             check_consistent_length(X, y)
-        activations = estimator.hidden_activations(_estimator_input(estimator, X))[layer]
-        classes = estimator.classes_ if is_classifier(estimator) and y is not None else None
+        activations = mlp.hidden_activations(fitted.to_mlp(X))[layer]
+        classes = mlp.classes_ if is_classifier(mlp) and y is not None else None
         display = cls(activations[:, list(units)], y=y, classes=classes,
                       units=tuple(int(u) for u in units), layer=layer)
-        return display.plot(ax=ax)
+        return display.plot(ax=ax, **kwargs)
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **kwargs):
         """Draw the 3-D scatter.
 
         Parameters
         ----------
         ax : mpl_toolkits.mplot3d.Axes3D, default=None
             3-D axes to draw into; a new figure when None.
+        **kwargs : dict
+            Passed to every ``scatter`` call.
 
         Returns
         -------
@@ -328,21 +349,27 @@ class HiddenSpaceDisplay:
         ax, self.figure_ = _get_ax(ax, projection="3d")
         A = np.asarray(self.activations)
         self.colorbar_ = None
+        style = {"s": 6, "depthshade": False}
         if self.classes is not None:
             y = np.asarray(self.y)
-            self.scatter_ = [ax.scatter(*A[y == c].T, s=6, color=f"C{k % 10}",
-                                        label=f"class {c}", depthshade=False)
-                             for k, c in enumerate(self.classes)]
+            self.scatter_ = [
+                ax.scatter(*A[y == c].T, **merge_style(
+                    {**style, "color": f"C{k % 10}", "label": f"class {c}"}, kwargs))
+                for k, c in enumerate(self.classes)]
             ax.legend(fontsize="small", loc="upper left")
         elif self.y is not None:
-            self.scatter_ = [ax.scatter(*A.T, s=6, c=self.y, cmap="viridis", depthshade=False)]
+            self.scatter_ = [ax.scatter(*A.T, **merge_style(
+                {**style, "c": self.y, "cmap": "viridis"}, kwargs))]
             self.colorbar_ = self.figure_.colorbar(self.scatter_[0], ax=ax, shrink=0.6,
                                                    pad=0.1, label="y")
         else:
-            self.scatter_ = [ax.scatter(*A.T, s=6, color="C0", depthshade=False)]
+            self.scatter_ = [ax.scatter(*A.T, **merge_style({**style, "color": "C0"}, kwargs))]
         ax.set_xlabel(f"unit {self.units[0]}")
         ax.set_ylabel(f"unit {self.units[1]}")
         ax.set_zlabel(f"unit {self.units[2]}")
+        # a slightly smaller box leaves room for the axis labels, which
+        # constrained layout does not reserve for 3-D axes
+        ax.set_box_aspect(None, zoom=0.85)
         ax.set_title(f"data in hidden layer {self.layer}")
         self.ax_ = ax
         return self

@@ -19,6 +19,10 @@ class LossCurveDisplay:
         Index of the kept restart.
     validation_scores : list of list of float, default=None
         Each restart's validation score after each iteration, if any.
+    solver : str, default=None
+        The solver that trained the network; it names the x axis: "epoch"
+        for ``'adam'`` and ``'sgd'`` (one point per pass over the data),
+        "iteration" for ``'lbfgs'`` or None.
 
     Attributes
     ----------
@@ -45,23 +49,29 @@ class LossCurveDisplay:
     [3.0, 1.0, 0.5]
     """
 
-    def __init__(self, loss_curves, best_restart, *, validation_scores=None):
+    def __init__(self, loss_curves, best_restart, *, validation_scores=None, solver=None):
         self.loss_curves = loss_curves
         self.best_restart = best_restart
         self.validation_scores = validation_scores
+        self.solver = solver
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None, yscale="log"):
+    def from_estimator(cls, estimator, *, ax=None, yscale="log", **kwargs):
         """Draw the loss curves of a fitted estimator's restarts.
 
         Parameters
         ----------
-        estimator : SigmoidMLPRegressor or SigmoidMLPClassifier
-            A fitted estimator.
+        estimator : SigmoidMLPRegressor, SigmoidMLPClassifier or Pipeline
+            A fitted estimator, or a fitted ``Pipeline`` whose last step is
+            one.
         ax : matplotlib Axes, default=None
             Axes to draw into; a new figure when None.
         yscale : {'log', 'linear'}, default='log'
             Scale of the loss axis.
+        **kwargs : dict
+            Passed to the ``plot`` call of every restart's loss curve (e.g.
+            ``color``, ``linestyle``, ``marker``); they override the
+            display's own style.
 
         Returns
         -------
@@ -81,12 +91,12 @@ class LossCurveDisplay:
         >>> len(LossCurveDisplay.from_estimator(reg).lines_)
         4
         """
-        _check_estimator(estimator, cls.__name__)
-        return cls(estimator.restart_loss_curves_, estimator.best_restart_,
-                   validation_scores=estimator.restart_validation_scores_).plot(
-                       ax=ax, yscale=yscale)
+        mlp = _check_estimator(estimator, cls.__name__).mlp
+        return cls(mlp.restart_loss_curves_, mlp.best_restart_,
+                   validation_scores=mlp.restart_validation_scores_, solver=mlp.solver).plot(
+                       ax=ax, yscale=yscale, **kwargs)
 
-    def plot(self, ax=None, *, yscale="log"):
+    def plot(self, ax=None, *, yscale="log", **kwargs):
         """Draw the curves.
 
         Parameters
@@ -96,6 +106,8 @@ class LossCurveDisplay:
         yscale : {'log', 'linear'}, default='log'
             Scale of the loss axis. A log scale separates restarts whose
             losses differ by small amounts near the end of training.
+        **kwargs : dict
+            Passed to the ``plot`` call of every restart's loss curve.
 
         Returns
         -------
@@ -113,16 +125,17 @@ class LossCurveDisplay:
         'validation score'
         """
         ax, self.figure_ = _get_ax(ax)
-        self.lines_ = self._curves(ax, self.loss_curves, "loss", "C0", "-")
+        self.lines_ = self._curves(ax, self.loss_curves, "loss", "C0", "-", kwargs)
         self.best_line_ = self.lines_[self.best_restart]
-        ax.set(xlabel="iteration", ylabel="loss", yscale=yscale)
+        xlabel = "epoch" if self.solver in ("adam", "sgd") else "iteration"
+        ax.set(xlabel=xlabel, ylabel="loss", yscale=yscale)
         ax.set_title(f"loss curves of {len(self.lines_)} restart(s), kept: {self.best_restart}")
         handles = self._legend_handles(self.lines_)
         self.ax_validation_ = self.validation_lines_ = None
         if self.validation_scores is not None:
             self.ax_validation_ = ax.twinx()
             self.validation_lines_ = self._curves(self.ax_validation_, self.validation_scores,
-                                                  "validation score", "C1", "--")
+                                                  "validation score", "C1", "--", {})
             self.ax_validation_.set_ylabel("validation score")
             handles += self._legend_handles(self.validation_lines_)
         (self.ax_validation_ or ax).legend(handles=handles, fontsize="small", framealpha=0.85,
@@ -131,8 +144,8 @@ class LossCurveDisplay:
         self.ax_ = ax
         return self
 
-    def _curves(self, ax, curves, what, color, linestyle):
-        """One line per restart, faded but for the kept one."""
+    def _curves(self, ax, curves, what, color, linestyle, kwargs):
+        """One line per restart, faded but for the kept one; ``kwargs`` win."""
         lines = []
         for i, curve in enumerate(curves):
             if i == self.best_restart:
@@ -140,7 +153,8 @@ class LossCurveDisplay:
                          "label": f"{what}, kept restart {i}"}
             else:
                 style = merge_style(_FADED, {"label": f"{what}, other restarts"})
-            lines += ax.plot(np.arange(1, len(curve) + 1), curve, linestyle=linestyle, **style)
+            style = merge_style({**style, "linestyle": linestyle}, kwargs)
+            lines += ax.plot(np.arange(1, len(curve) + 1), curve, **style)
         return lines
 
     def _legend_handles(self, lines):
@@ -153,8 +167,10 @@ class RestartsDisplay:
     """Every restart's final loss, sorted, against its rank.
 
     Restarts that end in the same local minimum have the same final loss,
-    so distinct minima show as plateaus; the kept restart is marked. Use
-    :meth:`from_estimator` to create one.
+    so distinct minima show as plateaus; the kept restart is marked. The
+    loss axis starts at 0 (when no loss is negative), so that the gaps
+    between minima are seen at their true size. Use :meth:`from_estimator`
+    to create one.
 
     Parameters
     ----------
@@ -191,15 +207,19 @@ class RestartsDisplay:
         self.best_restart = best_restart
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None):
+    def from_estimator(cls, estimator, *, ax=None, **kwargs):
         """Draw the sorted final losses of a fitted estimator's restarts.
 
         Parameters
         ----------
-        estimator : SigmoidMLPRegressor or SigmoidMLPClassifier
-            A fitted estimator.
+        estimator : SigmoidMLPRegressor, SigmoidMLPClassifier or Pipeline
+            A fitted estimator, or a fitted ``Pipeline`` whose last step is
+            one.
         ax : matplotlib Axes, default=None
             Axes to draw into; a new figure when None.
+        **kwargs : dict
+            Passed to the ``plot`` call of the restarts' markers (e.g.
+            ``color``, ``marker``, ``markersize``).
 
         Returns
         -------
@@ -219,16 +239,18 @@ class RestartsDisplay:
         >>> RestartsDisplay.from_estimator(reg).sorted_losses_.shape
         (5,)
         """
-        _check_estimator(estimator, cls.__name__)
-        return cls(estimator.restart_losses_, estimator.best_restart_).plot(ax=ax)
+        mlp = _check_estimator(estimator, cls.__name__).mlp
+        return cls(mlp.restart_losses_, mlp.best_restart_).plot(ax=ax, **kwargs)
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **kwargs):
         """Draw the sorted losses.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
             Axes to draw into; a new figure when None.
+        **kwargs : dict
+            Passed to the ``plot`` call of the restarts' markers.
 
         Returns
         -------
@@ -252,8 +274,8 @@ class RestartsDisplay:
         order = np.argsort(losses, kind="stable")
         self.sorted_losses_ = losses[order]
         ranks = np.arange(1, len(losses) + 1)
-        (self.markers_,) = ax.plot(ranks, self.sorted_losses_, "o", color="C0",
-                                   label="restarts")
+        (self.markers_,) = ax.plot(ranks, self.sorted_losses_, **merge_style(
+            {"marker": "o", "linestyle": "none", "color": "C0", "label": "restarts"}, kwargs))
         best_rank = int(np.flatnonzero(order == self.best_restart)[0]) + 1
         (self.best_marker_,) = ax.plot([best_rank], [losses[self.best_restart]], "*",
                                        color="C3", markersize=16,
@@ -261,6 +283,9 @@ class RestartsDisplay:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("rank (restarts sorted by final loss)")
         ax.set_ylabel("final training loss")
+        finite = self.sorted_losses_[np.isfinite(self.sorted_losses_)]
+        if finite.size and finite.min() >= 0:
+            ax.set_ylim(bottom=0)
         ax.set_title(f"final losses of {len(losses)} restart(s)")
         ax.legend(fontsize="small", framealpha=0.8)
         self.ax_ = ax

@@ -4,8 +4,9 @@ import numpy as np
 
 from .._network import STEP_LIMITS
 from ._common import (
-    _check_binary_or_regressor, _check_data, _check_estimator, _get_ax, _grid_1d,
-    _numeric_targets, _response, _scatter_1d)
+    _check_binary_or_regressor, _check_data, _check_estimator, _first_layer_in_user_units,
+    _first_layer_preactivations, _get_ax, _grid_1d, _numeric_targets, _response, _scatter_1d,
+    _zero_crossings, merge_style)
 
 class StepFunctionDisplay:
     """The smooth fit of a 1-D network against its step-function limit.
@@ -70,23 +71,32 @@ class StepFunctionDisplay:
         self.y = y
 
     @classmethod
-    def from_estimator(cls, estimator, X, y=None, *, ax=None, grid_resolution=500):
+    def from_estimator(cls, estimator, X, y=None, *, ax=None, grid_resolution=500, **kwargs):
         """Draw the smooth and step-function fits of a network on 1-D input.
 
         Parameters
         ----------
-        estimator : SigmoidMLPRegressor or SigmoidMLPClassifier
+        estimator : SigmoidMLPRegressor, SigmoidMLPClassifier or Pipeline
             A fitted estimator with one input feature and
             ``activation='logistic'`` or ``'tanh'`` (a classifier must be
-            binary; its curves are the probability of ``classes_[1]``).
+            binary; its curves are the probability of ``classes_[1]``), or a
+            fitted ``Pipeline`` whose last step is one: the earlier steps
+            transform X and the x axis stays in X's units. The thresholds
+            are mapped back to those units exactly when the earlier steps
+            are affine (``StandardScaler``, ...), else located on the grid
+            where each unit's pre-activation changes sign.
         X : array-like of shape (n_samples, 1)
-            The inputs; the curves span their range.
+            The inputs, in the units the estimator is called with; the
+            curves span their range.
         y : array-like of shape (n_samples,), default=None
             The targets, drawn as points when given.
         ax : matplotlib Axes, default=None
             Axes to draw into; a new figure when None.
         grid_resolution : int, default=500
             Number of grid points the curves are evaluated at.
+        **kwargs : dict
+            Passed to the ``plot`` call of the step-function fit (e.g.
+            ``color``, ``linewidth``, ``linestyle``).
 
         Returns
         -------
@@ -108,29 +118,36 @@ class StepFunctionDisplay:
         >>> len(disp.thresholds_) <= 3
         True
         """
-        _check_estimator(estimator, cls.__name__)
-        if estimator.activation not in STEP_LIMITS:
+        fitted = _check_estimator(estimator, cls.__name__)
+        mlp = fitted.mlp
+        if mlp.activation not in STEP_LIMITS:
             raise ValueError(
                 f"{cls.__name__} needs hidden units with a step limit: "
                 "activation='logistic' or 'tanh'; this estimator has "
-                f"activation={estimator.activation!r}, which has none.")
-        _check_binary_or_regressor(estimator, cls.__name__)
+                f"activation={mlp.activation!r}, which has none.")
+        _check_binary_or_regressor(mlp, cls.__name__)
         X, y = _check_data(estimator, X, y, cls.__name__, n_features=1)
         grid = _grid_1d(X, grid_resolution)
-        w, b = estimator.coefs_[0][0], estimator.intercepts_[0]
-        thresholds = -b[w != 0] / w[w != 0]
-        display = cls(grid.ravel(), _response(estimator, grid),
-                      _response(estimator, grid, step=True), thresholds, X=X,
-                      y=_numeric_targets(estimator, y))
-        return display.plot(ax=ax)
+        layer = _first_layer_in_user_units(fitted, grid)
+        if layer is None:  # earlier steps not affine: where the units switch, on the grid
+            thresholds = _zero_crossings(grid, _first_layer_preactivations(fitted, grid))
+        else:
+            w, b = layer[0][0], layer[1]
+            thresholds = -b[w != 0] / w[w != 0]
+        display = cls(grid.ravel(), _response(fitted, grid),
+                      _response(fitted, grid, step=True), thresholds, X=X,
+                      y=_numeric_targets(mlp, y))
+        return display.plot(ax=ax, **kwargs)
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **kwargs):
         """Draw the data, both fits and the thresholds.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
             Axes to draw into; a new figure when None.
+        **kwargs : dict
+            Passed to the ``plot`` call of the step-function fit.
 
         Returns
         -------
@@ -155,8 +172,9 @@ class StepFunctionDisplay:
         self.data_scatter_ = _scatter_1d(ax, self.X, self.y)
         (self.fit_line_,) = ax.plot(grid, self.fit, color="black", linewidth=2,
                                     label="network fit")
-        (self.step_line_,) = ax.plot(grid, self.step_fit, color="C3", linewidth=1.8,
-                                     drawstyle="steps-mid", label="step-function fit")
+        (self.step_line_,) = ax.plot(grid, self.step_fit, **merge_style(
+            {"color": "C3", "linewidth": 1.8, "drawstyle": "steps-mid",
+             "label": "step-function fit"}, kwargs))
         thresholds = np.sort(np.asarray(self.thresholds, dtype=float).ravel())
         self.thresholds_ = thresholds[(thresholds >= grid.min()) & (thresholds <= grid.max())]
         self.threshold_lines_ = [
