@@ -120,18 +120,21 @@ plt.show()
 # --------------------------------
 # Back to the 100 noisy points: a 10-unit network (L-BFGS, three restarts,
 # ``alpha=0``) and each of its units multiplied by its output weight: the
-# curves add up to the fit (minus the output bias). No unit is "the first
-# peak" or "the second trough": large contributions of opposite sign cancel
-# almost everywhere, and each feature of the fit is made by several units at
-# once. The printed output weights are much larger than ``y`` itself. A few
-# units are flat: saturated over the whole range, they act as constants.
+# curves add up to the fit (minus the output bias). The units have their own
+# scale on the right: ten times that of ``y`` on the left. No unit is "the
+# first peak" or "the second trough": large contributions of opposite sign
+# cancel almost everywhere, and each feature of the fit is made by several
+# units at once. The printed output weights are much larger than ``y``
+# itself. A few units are flat: saturated over the whole range, they act as
+# constants.
 ten = SigmoidMLPRegressor((10,), solver="lbfgs", alpha=0, max_iter=2500, tol=1e-10,
                           n_restarts=3, random_state=0, device="cpu").fit(X_train, y_train)
 print("\noutput weights of the 10-unit network:", np.round(np.sort(ten.coefs_[1].ravel()), 1))
 print(f"output bias: {ten.intercepts_[1][0]:.2f}")
-disp = HiddenUnitsDisplay.from_estimator(ten, X_train, y_train, scaled=True)
-disp.ax_.legend(fontsize="x-small", ncol=2, loc="upper right")
-disp.figure_.set_size_inches(8, 4.5)
+disp = HiddenUnitsDisplay.from_estimator(ten, X_train, y_train, scaled=True, linewidth=1)
+disp.ax_.legend(handles=[disp.data_scatter_, disp.fit_line_, *disp.lines_],
+                fontsize="x-small", ncol=3, loc="lower right")
+disp.figure_.set_size_inches(9, 5)
 plt.show()
 
 # %%

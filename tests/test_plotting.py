@@ -672,3 +672,16 @@ def test_pipeline_without_skorchlite_last_step_is_refused(Display, sine_data):
     est = make_pipeline(StandardScaler(), LinearRegression()).fit(*sine_data)
     with pytest.raises(ValueError, match="a Pipeline ending in LinearRegression"):
         _call(Display, est, *sine_data)
+
+
+def test_hidden_space_small_panels_keep_axis_labels():
+    """Ten 3-D panels in one figure (as in the rings example): every axis label,
+    z included, stays inside the saved figure."""
+    from itertools import combinations
+
+    codes = np.random.RandomState(0).rand(50, 3)
+    fig = plt.figure(figsize=(15, 6.5), layout="constrained")
+    for i, units in enumerate(combinations(range(5), 3)):
+        HiddenSpaceDisplay(codes, y=np.arange(50) % 2, classes=[0, 1], units=units).plot(
+            ax=fig.add_subplot(2, 5, i + 1, projection="3d"))
+    assert _outside_figure(fig) == []

@@ -369,7 +369,7 @@ class HiddenSpaceDisplay:
         ax.set_zlabel(f"unit {self.units[2]}")
         # a slightly smaller box leaves room for the axis labels, which
         # constrained layout does not reserve for 3-D axes
-        ax.set_box_aspect(None, zoom=0.85)
+        ax.set_box_aspect(None, zoom=0.75)
         ax.set_title(f"data in hidden layer {self.layer}")
         self.ax_ = ax
         return self
