@@ -126,11 +126,11 @@ def _grid_2d(X, grid_resolution):
                          for lo, hi in zip(low - margin, high + margin)))
 
 
-def _response(fitted, rows, step=False):
+def _response(estimator, rows, step=False):
     """The one curve a 1-D display draws: the (first) prediction of a regressor,
-    or the probability of ``classes_[1]`` for a binary classifier, at ``rows``
-    in the user's units."""
-    estimator, rows = fitted.mlp, fitted.to_mlp(rows)
+    or the probability of ``classes_[1]`` for a binary classifier. ``rows``
+    are the network's input (for a Pipeline: ``fitted.to_mlp(rows)``)."""
+    rows = _estimator_input(estimator, rows)
     if is_classifier(estimator):
         proba = estimator.predict_proba_step(rows) if step else estimator.predict_proba(rows)
         return proba[:, 1]

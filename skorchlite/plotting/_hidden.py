@@ -140,7 +140,7 @@ class HiddenUnitsDisplay:
         activations = mlp.hidden_activations(fitted.to_mlp(grid))[layer]
         if scaled:
             activations = activations * mlp.coefs_[layer + 1][:, 0]
-        display = cls(grid.ravel(), activations, _response(fitted, grid), X=X,
+        display = cls(grid.ravel(), activations, _response(mlp, fitted.to_mlp(grid)), X=X,
                       y=_numeric_targets(mlp, y), layer=layer, scaled=scaled)
         return display.plot(ax=ax, **kwargs)
 

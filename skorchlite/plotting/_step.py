@@ -134,8 +134,8 @@ class StepFunctionDisplay:
         else:
             w, b = layer[0][0], layer[1]
             thresholds = -b[w != 0] / w[w != 0]
-        display = cls(grid.ravel(), _response(fitted, grid),
-                      _response(fitted, grid, step=True), thresholds, X=X,
+        display = cls(grid.ravel(), _response(mlp, fitted.to_mlp(grid)),
+                      _response(mlp, fitted.to_mlp(grid), step=True), thresholds, X=X,
                       y=_numeric_targets(mlp, y))
         return display.plot(ax=ax, **kwargs)
 
