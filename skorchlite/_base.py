@@ -25,6 +25,7 @@ from ._init import glorot_uniform
 from ._network import STEP_LIMITS, BatchedMLP, torch_dtype
 from ._params import MLP_CONSTRAINTS, Registered, check_bool, validate_params
 from ._predict import forward
+from ._prefit import solver_for
 from ._registry import SOLVERS
 from ._state import Data, SolverOptions, TrainingState
 
@@ -239,7 +240,8 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         net = BatchedMLP(coefs, intercepts, self.activation, out_activation, loss,
                          device, torch_dtype(compute))
         with thread_limits(device, work):
-            result = spec.fit(net, data, options, state, random_state, incremental)
+            solve = solver_for(self, spec.fit)
+            result = solve(net, data, options, state, random_state, incremental)
         # back to scikit-learn's dtype where the device computed in another (MPS)
         result.coefs = [c.astype(dtype, copy=False) for c in result.coefs]
         result.intercepts = [b.astype(dtype, copy=False) for b in result.intercepts]

@@ -4,6 +4,9 @@ scikit-learn moves its private modules between releases; anything skorchlite
 needs from them is imported here only, with a fallback.
 """
 
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import _num_samples
+
 try:  # scikit-learn's own parameter-validation error (not exported publicly)
     from sklearn.utils._param_validation import (
         InvalidParameterError as SklearnInvalidParameterError,
@@ -14,4 +17,40 @@ except ImportError:  # pragma: no cover - a future scikit-learn that moved it
         """Stand-in for scikit-learn's ``InvalidParameterError``."""
 
 
-__all__ = ["SklearnInvalidParameterError"]
+try:  # how a *SearchCV indexes fit parameters for one fold
+    from sklearn.utils.validation import _check_method_params
+except ImportError:  # pragma: no cover
+    _check_method_params = None
+
+
+def check_method_params(X, params, indices=None):
+    """Fit parameters for the rows ``indices`` of X, as scikit-learn's
+    cross-validation passes them to ``fit``: arrays with one entry per row of
+    X are indexed, anything else is passed through."""
+    if _check_method_params is not None:
+        return _check_method_params(X, params=params, indices=indices)
+    out = {}
+    for name, value in params.items():
+        if hasattr(value, "__len__") and _num_samples(value) == _num_samples(X):
+            out[name] = _safe_indexing(value, indices) if indices is not None else value
+        else:
+            out[name] = value
+    return out
+
+
+def routed_fit_params(search, params):
+    """The parameters a ``*SearchCV`` passes to its estimator's ``fit``
+    (``params`` minus ``groups``, or as metadata routing routes them)."""
+    routed = getattr(search, "_get_routed_params_for_fit", None)
+    if routed is not None:
+        return dict(routed(params).estimator.fit)
+    from sklearn import get_config  # pragma: no cover
+
+    if get_config()["enable_metadata_routing"]:  # pragma: no cover
+        from sklearn.utils.metadata_routing import process_routing
+
+        return dict(process_routing(search, "fit", **params).estimator.fit)
+    return {k: v for k, v in params.items() if k != "groups"}  # pragma: no cover
+
+
+__all__ = ["SklearnInvalidParameterError", "check_method_params", "routed_fit_params"]

@@ -142,14 +142,18 @@ def _clip_probability(p):
 
 
 # Each loss maps (output activation P of shape (R, n, o), target Y of shape
-# (n, o), sample weights sw of shape (n,) or None) to the weighted *sum* of
+# (n, o) or (R, n, o), sample weights sw of shape (n,) or (R, n) or None) to
+# the weighted *sum* of
 # the per-sample losses of every restart (R,) and d loss_i / d z of the output
 # layer for each sample (R, n, o), unweighted. The definitions are
 # scikit-learn's; the caller divides by the weight sum.
 def _weighted_sum(per_entry, sw):
-    """Sum over samples and outputs of (R, n, o) entries, weighted by sw."""
+    """Sum over samples and outputs of (R, n, o) entries, weighted by sw of
+    shape (n,) or, one row of weights per network, (R, n)."""
     if sw is None:
         return per_entry.sum(dim=(1, 2))
+    if sw.dim() == 2:
+        return torch.linalg.vecdot(per_entry.sum(dim=2), sw)
     return per_entry.sum(dim=2) @ sw
 
 
@@ -160,7 +164,7 @@ def _squared_error(P, Y, sw):
         flat = residual.flatten(1)
         total = torch.linalg.vecdot(flat, flat)
     else:
-        total = residual.square().sum(dim=2) @ sw
+        total = _weighted_sum(residual.square(), sw)
     if n_outputs > 1:
         residual = residual.div_(n_outputs)
     return total.mul_(0.5 / n_outputs), residual

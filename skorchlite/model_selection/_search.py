@@ -1,0 +1,269 @@
+"""BatchedGridSearchCV: scikit-learn's GridSearchCV, every fit batched."""
+
+import time
+import warnings
+
+import numpy as np
+from sklearn.base import clone, is_classifier
+from sklearn.model_selection import GridSearchCV, check_cv
+from sklearn.utils import _safe_indexing, indexable
+
+from .._compat import check_method_params, routed_fit_params
+from .._prefit import Captured, PrefitSession, active_session
+from ._batched import train_problems
+
+_BATCHED_SOLVERS = ("adam", "sgd")
+
+
+class BatchedGridSearchCV(GridSearchCV):
+    """Exhaustive search over a parameter grid, all fits trained at once.
+
+    scikit-learn's :class:`~sklearn.model_selection.GridSearchCV`, with the
+    same parameters (minus ``n_jobs`` and ``pre_dispatch``), fitted
+    attributes and ``cv_results_``, for a skorchlite estimator (alone, as the
+    last step of a :class:`~sklearn.pipeline.Pipeline`, or inside another
+    meta-estimator). Before scikit-learn's candidate x fold loop runs, every
+    fit of the search is prepared exactly as its own ``fit`` would prepare
+    it, and all candidates x folds x restarts that use ``solver="adam"`` or
+    ``"sgd"`` are trained together in batched networks (one per group of
+    equal depth, activations, solver and loss; narrower hidden layers are
+    zero-padded and masked, every member keeps its own ``alpha``,
+    ``learning_rate_init`` and other settings, its own training rows,
+    minibatches and stopping). The loop then fits each member by installing
+    its precomputed result, and scores it with scikit-learn's own code.
+
+    Each member's fitted state equals that of
+    ``clone(estimator).set_params(**candidate).fit(X[train], y[train])``
+    (up to floating-point rounding), so with an int ``random_state`` the
+    scores equal those of ``GridSearchCV``. ``solver="lbfgs"`` members are
+    fitted one by one, each with its own scipy L-BFGS-B run, as in
+    ``GridSearchCV`` (batching would change their arithmetic, which L-BFGS
+    amplifies).
+
+    Parameters
+    ----------
+    estimator : estimator object
+        A skorchlite estimator, or a pipeline or meta-estimator that fits
+        one. Other estimators work too; they are simply fitted one by one.
+
+    param_grid : dict or list of dicts
+        Parameter names (``hidden_layer_sizes``, ``alpha``,
+        ``sigmoidmlpregressor__alpha`` ...) mapped to lists of values, as in
+        ``GridSearchCV``.
+
+    scoring : str, callable, list, tuple or dict, default=None
+        Strategy to evaluate the cross-validated models, as in
+        ``GridSearchCV`` (several metrics with a list or dict).
+
+    refit : bool, str or callable, default=True
+        Refit the best estimator on the whole data set (with several
+        metrics, the name of the one that chooses it), as in
+        ``GridSearchCV``.
+
+    cv : int, cross-validation generator or iterable, default=None
+        Splitting strategy, as in ``GridSearchCV`` (None: 5 folds,
+        stratified for classifiers).
+
+    verbose : int, default=0
+        0: silent; 1: the groups and batches trained together and
+        scikit-learn's messages; 2 and more: also one line per epoch.
+
+    error_score : 'raise' or numeric, default=np.nan
+        Score given to a fit that raises, as in ``GridSearchCV``.
+
+    return_train_score : bool, default=False
+        Whether ``cv_results_`` includes training scores.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        The same keys and values as ``GridSearchCV``'s.
+
+    best_estimator_ : estimator
+        The estimator refitted on the whole data with the best parameters
+        (``refit`` only).
+
+    best_score_ : float
+        Mean cross-validated score of the best candidate.
+
+    best_params_ : dict
+        Parameters of the best candidate.
+
+    best_index_ : int
+        Index of the best candidate in ``cv_results_``.
+
+    scorer_ : function or dict
+        The scorer(s) used.
+
+    n_splits_ : int
+        Number of cross-validation splits.
+
+    refit_time_ : float
+        Seconds spent refitting the best estimator.
+
+    multimetric_ : bool
+        Whether several metrics were evaluated.
+
+    n_features_in_ : int
+        Number of features seen during fit (``refit`` only).
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen during fit (``refit`` only, when X has
+        string column names).
+
+    See Also
+    --------
+    sklearn.model_selection.GridSearchCV : The search this one reproduces.
+
+    Notes
+    -----
+    The batched networks of one group are cut into batches that fit in
+    memory: scikit-learn's ``working_memory`` (``sklearn.set_config``,
+    default 1024 MiB) on the CPU, half the free memory on a GPU. A member
+    too large for a GPU on its own raises a ``MemoryError``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skorchlite import SigmoidMLPRegressor
+    >>> from skorchlite.model_selection import BatchedGridSearchCV
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-2, 2, (60, 1))
+    >>> y = np.sin(2 * X).ravel()
+    >>> search = BatchedGridSearchCV(
+    ...     SigmoidMLPRegressor(max_iter=20, random_state=0, device="cpu"),
+    ...     {"hidden_layer_sizes": [(2,), (8,)], "alpha": [1e-4, 1e-2]}, cv=3)
+    >>> search = search.fit(X, y)
+    >>> sorted(search.best_params_)
+    ['alpha', 'hidden_layer_sizes']
+    """
+
+    _parameter_constraints: dict = {
+        name: constraint for name, constraint in GridSearchCV._parameter_constraints.items()
+        if name not in ("n_jobs", "pre_dispatch")}
+
+    def __init__(self, estimator, param_grid, *, scoring=None, refit=True, cv=None,
+                 verbose=0, error_score=np.nan, return_train_score=False):
+        super().__init__(estimator, param_grid, scoring=scoring, n_jobs=None, refit=refit,
+                         cv=cv, verbose=verbose, pre_dispatch="2*n_jobs",
+                         error_score=error_score, return_train_score=return_train_score)
+
+    def fit(self, X, y=None, **params):
+        """Run fit with all sets of parameters.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target values.
+        **params : dict of str -> object
+            Parameters of the estimator's ``fit`` (``sample_weight``), of the
+            cv splitter (``groups``) and of the scorer, as in
+            ``GridSearchCV.fit``.
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skorchlite import SigmoidMLPClassifier
+        >>> from skorchlite.model_selection import BatchedGridSearchCV
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randn(60, 2)
+        >>> y = (X[:, 0] * X[:, 1] > 0).astype(int)
+        >>> search = BatchedGridSearchCV(
+        ...     SigmoidMLPClassifier(max_iter=10, random_state=0, device="cpu"),
+        ...     {"hidden_layer_sizes": [(2,), (4,)]}, cv=3).fit(X, y)
+        >>> len(search.cv_results_["params"])
+        2
+        """
+        session = PrefitSession()
+        X_checked, _ = indexable(X, y)
+        self._batched_fit_params = routed_fit_params(
+            self, check_method_params(X_checked, params))
+        self._batched_session = session
+        try:
+            with active_session(session):
+                super().fit(X, y, **params)
+        finally:
+            del self._batched_fit_params, self._batched_session
+            # how many of the loop's fits installed a batched result (tests)
+            self._n_batched_fits = session.hits
+        return self
+
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        """scikit-learn's grid search, with every fit trained ahead of the
+        loop: the splitter handed to the loop trains the members on the very
+        splits it returns."""
+
+        def evaluate(candidate_params, cv=None, **kwargs):
+            candidates = list(candidate_params)
+            splitter = _BatchedSplits(cv, self, candidates)
+            return evaluate_candidates(candidates, cv=splitter, **kwargs)
+
+        super()._run_search(evaluate, callback_ctx=callback_ctx)
+
+    def _train_ahead(self, X, y, splits, candidates):
+        """Capture every candidate x fold fit and train the batchable ones."""
+        start = time.time()
+        session, fit_params = self._batched_session, self._batched_fit_params
+        base = clone(self.estimator)
+        problems = []
+        with session.capture(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for candidate in candidates:
+                for train, _ in splits:
+                    problem = _capture(base, candidate, X, y, train, fit_params)
+                    if problem is not None:
+                        problems.append(problem)
+        unique = {p.key: p for p in problems if p.solver in _BATCHED_SOLVERS}
+        if self.verbose:
+            print("[BatchedGridSearchCV] %d of %d fits captured; training %d adam/sgd "
+                  "problems (%d networks) together, %d lbfgs fits one by one"
+                  % (len(problems), len(candidates) * len(splits), len(unique),
+                     sum(p.net.n_restarts for p in unique.values()),
+                     len(problems) - sum(p.solver in _BATCHED_SOLVERS for p in problems)))
+        session.results.update(train_problems(list(unique.values()), self.verbose))
+        if self.verbose:
+            print("[BatchedGridSearchCV] batched training took %.2f s" % (time.time() - start))
+
+
+def _capture(base, candidate, X, y, train, fit_params):
+    """The problem one candidate x fold fit would solve, or None."""
+    try:
+        estimator = clone(base).set_params(**clone(candidate, safe=False))
+        X_train = _safe_indexing(X, train)
+        params = check_method_params(X, fit_params, train)
+        if y is None:
+            estimator.fit(X_train, **params)
+        else:
+            estimator.fit(X_train, _safe_indexing(y, train), **params)
+    except Captured as captured:
+        return captured.problem
+    except Exception:
+        return None  # the loop's own fit raises it again, and reports it
+    return None
+
+
+class _BatchedSplits:
+    """A cv splitter that trains the search's members on the splits it yields."""
+
+    def __init__(self, cv, search, candidates):
+        self.cv, self.search, self.candidates = cv, search, candidates
+
+    def _inner(self, y):
+        if self.cv is not None:
+            return self.cv
+        return check_cv(self.search.cv, y, classifier=is_classifier(self.search.estimator))
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return self._inner(y).get_n_splits(X, y, groups)
+
+    def split(self, X, y=None, **split_params):
+        splits = list(self._inner(y).split(X, y, **split_params))
+        self.search._train_ahead(X, y, splits, self.candidates)
+        return iter(splits)

@@ -1,0 +1,321 @@
+"""BatchedGridSearchCV gives GridSearchCV's results, every fit trained batched."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from sklearn import config_context
+from sklearn.base import clone
+from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, ShuffleSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
+from skorchlite.model_selection import BatchedGridSearchCV
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture
+def regression():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-3, 3, (90, 2))
+    y = np.sin(X[:, 0]) + 0.5 * X[:, 1] + 0.1 * rng.randn(90)
+    return X, y
+
+
+@pytest.fixture
+def classification():
+    rng = np.random.RandomState(1)
+    X = rng.randn(96, 2)
+    y = (X[:, 0] ** 2 + X[:, 1] ** 2 > 1.2).astype(int) + (X[:, 0] > 1).astype(int)
+    return X, y
+
+
+def _data(Estimator, regression, classification):
+    return regression if Estimator is SigmoidMLPRegressor else classification
+
+
+def _both(estimator, grid, X, y, fit_params=None, **search_params):
+    """GridSearchCV and BatchedGridSearchCV fitted alike."""
+    fit_params = fit_params or {}
+    reference = GridSearchCV(clone(estimator), grid, **search_params).fit(X, y, **fit_params)
+    batched = BatchedGridSearchCV(clone(estimator), grid, **search_params).fit(
+        X, y, **fit_params)
+    return reference, batched
+
+
+def _assert_same_results(reference, batched, atol=1e-6):
+    ref, got = reference.cv_results_, batched.cv_results_
+    assert sorted(ref) == sorted(got)
+    assert ref["params"] == got["params"]
+    for key in ref:
+        if "_score" in key and "time" not in key and not key.startswith("rank"):
+            np.testing.assert_allclose(got[key], ref[key], atol=atol, rtol=1e-9, err_msg=key)
+    assert batched.best_params_ == reference.best_params_
+    assert batched.best_index_ == reference.best_index_
+
+
+ESTIMATORS = [SigmoidMLPRegressor, SigmoidMLPClassifier]
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_scores_equal_grid_search(Estimator, solver, early_stopping, regression,
+                                  classification):
+    X, y = _data(Estimator, regression, classification)
+    estimator = Estimator(solver=solver, max_iter=12, learning_rate_init=0.05,
+                          n_iter_no_change=2, tol=1e-3, random_state=0, device="cpu",
+                          early_stopping=early_stopping, validation_fraction=0.2,
+                          batch_size=16)
+    grid = {"hidden_layer_sizes": [(1,), (3,), (6,)], "alpha": [1e-4, 0.3],
+            "learning_rate_init": [0.05, 0.2]}
+    reference, batched = _both(estimator, grid, X, y, cv=3, return_train_score=True)
+    _assert_same_results(reference, batched)
+    # every one of the loop's fits installed a batched result
+    assert batched._n_batched_fits == 12 * 3
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_restarts_are_members(Estimator, regression, classification):
+    X, y = _data(Estimator, regression, classification)
+    estimator = Estimator(max_iter=8, learning_rate_init=0.1, random_state=3, device="cpu")
+    grid = {"hidden_layer_sizes": [(2,), (5,)], "n_restarts": [1, 4]}
+    reference, batched = _both(estimator, grid, X, y, cv=3)
+    _assert_same_results(reference, batched)
+    best_ref, best = reference.best_estimator_, batched.best_estimator_
+    np.testing.assert_array_equal(best.restart_losses_, best_ref.restart_losses_)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_fitted_member_equals_single_fit(Estimator, regression, classification):
+    """The state a member gets is the single fit's, attribute by attribute."""
+    from skorchlite._prefit import PrefitSession, active_session
+
+    X, y = _data(Estimator, regression, classification)
+    base = Estimator(max_iter=10, learning_rate_init=0.1, n_restarts=3, random_state=0,
+                     device="cpu", early_stopping=True, n_iter_no_change=2)
+    candidate = {"hidden_layer_sizes": (4, 2), "alpha": 0.01}
+    search = BatchedGridSearchCV(base, {"hidden_layer_sizes": [(2, 2), (4, 2)],
+                                        "alpha": [0.01]}, cv=KFold(3), refit=False)
+    train = np.arange(len(X)) >= 30
+    session = PrefitSession()
+    search._batched_session, search._batched_fit_params = session, {}
+    with active_session(session):
+        search._train_ahead(X, y, [(np.flatnonzero(train), None)],
+                            [{"hidden_layer_sizes": (2, 2), "alpha": 0.01}, candidate])
+        installed = clone(base).set_params(**candidate).fit(X[train], y[train])
+    single = clone(base).set_params(**candidate).fit(X[train], y[train])
+    assert session.hits == 1
+    for name in ["n_iter_", "t_", "best_restart_", "n_layers_", "n_outputs_",
+                 "out_activation_"]:
+        assert getattr(installed, name) == getattr(single, name), name
+    for name in ["loss_", "best_validation_score_"]:
+        assert getattr(installed, name) == pytest.approx(getattr(single, name), abs=1e-9)
+    for name in ["coefs_", "intercepts_"]:
+        for a, b in zip(getattr(installed, name), getattr(single, name)):
+            np.testing.assert_allclose(a, b, atol=1e-9)
+    np.testing.assert_allclose(installed.restart_losses_, single.restart_losses_, atol=1e-9)
+    np.testing.assert_allclose(installed.loss_curve_, single.loss_curve_, atol=1e-9)
+    np.testing.assert_allclose(installed.validation_scores_, single.validation_scores_,
+                               atol=1e-9)
+    state, ref = installed._training_state, single._training_state
+    np.testing.assert_allclose(state.optimizer["m"], ref.optimizer["m"], atol=1e-9)
+    assert state.optimizer["t"] == ref.optimizer["t"]
+    np.testing.assert_allclose(installed.predict(X), single.predict(X), atol=1e-9)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_lbfgs_scores_equal_grid_search(Estimator, regression, classification):
+    X, y = _data(Estimator, regression, classification)
+    estimator = Estimator(solver="lbfgs", max_iter=15, random_state=0, device="cpu")
+    grid = {"hidden_layer_sizes": [(2,), (5,)], "alpha": [1e-4, 1e-1]}
+    reference, batched = _both(estimator, grid, X, y, cv=3)
+    _assert_same_results(reference, batched, atol=0)
+
+
+def test_sgd_schedules_and_momentum(regression):
+    X, y = regression
+    estimator = SigmoidMLPRegressor(solver="sgd", max_iter=15, random_state=0,
+                                    device="cpu", n_iter_no_change=2, tol=1e-2,
+                                    learning_rate_init=0.1)
+    grid = [{"learning_rate": ["invscaling"], "power_t": [0.25, 0.5]},
+            {"learning_rate": ["adaptive"], "momentum": [0.0, 0.9]},
+            {"nesterovs_momentum": [False], "momentum": [0.5],
+             "hidden_layer_sizes": [(3,)]}]
+    reference, batched = _both(estimator, grid, X, y, cv=3)
+    _assert_same_results(reference, batched)
+
+
+def test_mixed_depths_and_activations_form_groups(regression, capsys):
+    X, y = regression
+    estimator = SigmoidMLPRegressor(max_iter=6, learning_rate_init=0.05, random_state=0,
+                                    device="cpu")
+    grid = {"hidden_layer_sizes": [(2,), (7,), (3, 2), (2, 5)],
+            "activation": ["logistic", "tanh", "relu"]}
+    reference = GridSearchCV(estimator, grid, cv=3).fit(X, y)
+    batched = BatchedGridSearchCV(estimator, grid, cv=3, verbose=1).fit(X, y)
+    _assert_same_results(reference, batched)
+    out = capsys.readouterr().out
+    # three activations x two depths
+    assert "[group 6/6" in out
+    assert batched._n_batched_fits == 12 * 3
+
+
+def test_memory_budget_splits_batches(regression, capsys):
+    X, y = regression
+    estimator = SigmoidMLPRegressor(max_iter=6, learning_rate_init=0.05, random_state=0,
+                                    device="cpu", n_restarts=2)
+    grid = {"hidden_layer_sizes": [(2,), (4,), (8,)], "alpha": [1e-4, 1e-1]}
+    whole = BatchedGridSearchCV(estimator, grid, cv=3, verbose=1).fit(X, y)
+    n_whole = capsys.readouterr().out.count("networks (")
+    with config_context(working_memory=0.02):
+        split = BatchedGridSearchCV(estimator, grid, cv=3, verbose=1).fit(X, y)
+    n_split = capsys.readouterr().out.count("networks (")
+    assert n_split > n_whole
+    _assert_same_results(whole, split, atol=1e-12)
+
+
+def test_batches_are_planned_by_cost_and_memory():
+    from skorchlite._prefit import Problem
+    from skorchlite.model_selection._batched import member_bytes, plan_batches
+
+    class Net:
+        def __init__(self, width, restarts):
+            import torch
+
+            self.shapes = [(1, width), (width, 1)]
+            self.n_restarts = restarts
+            self.dtype = torch.float64
+            self.device = torch.device("cpu")
+
+    def problems(widths, restarts=1, batch=80):
+        options = SimpleNamespace(batch_size=batch)
+        return [Problem(None, "adam", Net(w, restarts), None, options, None, None)
+                for w in widths]
+
+    big = 2**40
+    # tiny networks: the step overhead dominates, one batch
+    assert len(plan_batches(problems([1, 2, 3, 5] * 5), big)) == 1
+    # wide ones with many restarts: padding 1 to 100 costs more than a step
+    plan = plan_batches(problems([1, 100] * 5, restarts=10, batch=200), big)
+    assert sorted(map(sorted, plan)) == [[0, 2, 4, 6, 8], [1, 3, 5, 7, 9]]
+    # the budget: at most what fits, and one problem alone when it does not fit
+    chosen = problems([4] * 6, restarts=3)
+    need = 3 * member_bytes(chosen[0], chosen[0].net.shapes, 80)
+    plan = plan_batches(chosen, 2 * need)
+    assert [len(b) for b in plan] == [2, 2, 2]
+    assert [len(b) for b in plan_batches(chosen, need // 2)] == [1] * 6
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_pipeline(Estimator, regression, classification):
+    X, y = _data(Estimator, regression, classification)
+    pipe = make_pipeline(StandardScaler(), Estimator(max_iter=8, learning_rate_init=0.1,
+                                                     random_state=0, device="cpu"))
+    name = pipe.steps[-1][0]
+    grid = {f"{name}__hidden_layer_sizes": [(2,), (6,)],
+            "standardscaler__with_mean": [True, False]}
+    reference, batched = _both(pipe, grid, 10 * X + 3, y, cv=3)
+    _assert_same_results(reference, batched)
+    assert batched._n_batched_fits == 4 * 3
+
+
+def test_multimetric_refit_by_name(classification):
+    X, y = classification
+    estimator = SigmoidMLPClassifier(max_iter=8, learning_rate_init=0.1, random_state=0,
+                                     device="cpu")
+    grid = {"hidden_layer_sizes": [(2,), (6,)], "alpha": [1e-4, 1.0]}
+    scoring = {"acc": "accuracy", "nll": "neg_log_loss"}
+    reference, batched = _both(estimator, grid, X, y, cv=3, scoring=scoring, refit="nll",
+                               return_train_score=True)
+    _assert_same_results(reference, batched)
+    assert batched.multimetric_ and "mean_test_nll" in batched.cv_results_
+    reference, batched = _both(estimator, grid, X, y, cv=3, scoring=["accuracy"],
+                               refit=False)
+    np.testing.assert_allclose(batched.cv_results_["mean_test_accuracy"],
+                               reference.cv_results_["mean_test_accuracy"], atol=1e-6)
+
+
+def test_error_score(regression):
+    X, y = regression
+    estimator = SigmoidMLPRegressor(max_iter=5, random_state=0, device="cpu")
+    grid = {"alpha": [1e-4, -1.0]}  # a negative alpha is refused by fit
+    with pytest.warns(FitFailedWarning, match="fits failed"):
+        reference, batched = _both(estimator, grid, X, y, cv=3, error_score=-7.0)
+    _assert_same_results(reference, batched)
+    assert (batched.cv_results_["split0_test_score"][1]) == -7.0
+    with pytest.raises(ValueError, match="alpha"):
+        BatchedGridSearchCV(estimator, grid, cv=3, error_score="raise").fit(X, y)
+
+
+def test_groups_and_splitters(regression):
+    X, y = regression
+    groups = np.repeat(np.arange(6), 15)
+    estimator = SigmoidMLPRegressor(max_iter=6, learning_rate_init=0.1, random_state=0,
+                                    device="cpu")
+    grid = {"hidden_layer_sizes": [(2,), (5,)]}
+    reference, batched = _both(estimator, grid, X, y, cv=GroupKFold(3),
+                               fit_params={"groups": groups})
+    _assert_same_results(reference, batched)
+    # a shuffling splitter without a seed: the loop scores the very splits trained
+    batched = BatchedGridSearchCV(estimator, grid, cv=ShuffleSplit(3, test_size=0.3)
+                                  ).fit(X, y)
+    assert batched._n_batched_fits == 2 * 3
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_sample_weight(Estimator, regression, classification):
+    X, y = _data(Estimator, regression, classification)
+    sample_weight = np.random.RandomState(0).uniform(0.2, 3, len(X))
+    estimator = Estimator(max_iter=8, learning_rate_init=0.1, random_state=0, device="cpu",
+                          batch_size=20, early_stopping=True, n_iter_no_change=2)
+    grid = {"hidden_layer_sizes": [(2,), (5,)], "alpha": [1e-4, 0.5]}
+    reference, batched = _both(estimator, grid, X, y, cv=3,
+                               fit_params={"sample_weight": sample_weight})
+    _assert_same_results(reference, batched)
+    assert batched._n_batched_fits == 4 * 3
+    unweighted = BatchedGridSearchCV(estimator, grid, cv=3).fit(X, y)
+    assert not np.allclose(unweighted.cv_results_["mean_test_score"],
+                           batched.cv_results_["mean_test_score"])
+
+
+def test_same_api_as_grid_search():
+    import inspect
+
+    params = set(inspect.signature(BatchedGridSearchCV).parameters)
+    reference = set(inspect.signature(GridSearchCV).parameters) - {"n_jobs", "pre_dispatch"}
+    assert params == reference
+    search = BatchedGridSearchCV(SigmoidMLPRegressor(), {"alpha": [1.0]})
+    assert clone(search).get_params()["param_grid"] == {"alpha": [1.0]}
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.FitFailedWarning")
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_diverging_members_are_frozen(regression, early_stopping):
+    X, y = regression
+    estimator = SigmoidMLPRegressor(solver="sgd", max_iter=10, n_restarts=3, random_state=0,
+                                    device="cpu", early_stopping=early_stopping,
+                                    momentum=0.99)
+    grid = {"learning_rate_init": [0.01, 3.0, 1e4], "hidden_layer_sizes": [(3,), (30,)]}
+    reference, batched = _both(estimator, grid, 100 * X, y, cv=3)
+    _assert_same_results(reference, batched)
+
+
+@pytest.mark.parametrize("refit", ["none", "output"])
+def test_step_function_estimator_parameters(regression, classification, refit):
+    from skorchlite import StepFunctionClassifier, StepFunctionRegressor
+
+    for (X, y), Step, Estimator in [(regression, StepFunctionRegressor, SigmoidMLPRegressor),
+                                    (classification, StepFunctionClassifier,
+                                     SigmoidMLPClassifier)]:
+        step = Step(Estimator(max_iter=8, learning_rate_init=0.1, random_state=0,
+                              device="cpu"), refit=refit)
+        grid = {"estimator__hidden_layer_sizes": [(2,), (5,)],
+                "estimator__alpha": [1e-4, 0.1]}
+        reference, batched = _both(step, grid, X, y, cv=3)
+        _assert_same_results(reference, batched)
+        assert batched._n_batched_fits == 4 * 3
