@@ -35,7 +35,7 @@ import torch
 
 from .._device import thread_limits
 from .._network import ACTIVATION_BACKWARD, LOSSES, BatchedMLP, to_numpy, to_tensor
-from .._optim import fused_adam_kernel
+from .._optim import fused_adam_kernel, step_dtype
 from .._solvers import _shuffled
 from .._state import FitResult, TrainingState
 
@@ -315,7 +315,7 @@ class _BatchTraining:
             kernel = fused_adam_kernel() if net.device.type in ("cpu", "cuda") else None
             self.fused = uniform and kernel is not None
             self.kernel = kernel
-            self.fused_step = torch.zeros((), device=net.device)
+            self.fused_step = torch.zeros((), device=net.device, dtype=step_dtype(True))
             self.fused_args = (float(self.lr_init[0]), float(self.beta_1[0]),
                                float(self.beta_2[0]), float(to_numpy(self.eps)[0, 0]))
         else:
