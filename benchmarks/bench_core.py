@@ -21,6 +21,10 @@ medium    (4) 100,000 x 20 float32, hidden (64, 64), adam, batch 256, 10
           epochs, against scikit-learn, skorch and raw torch loops (the
           fastest one is the reference), and the fraction of the machine's
           float32 GEMM rate that skorchlite reaches.
+widths    (3) what 10 restarts cost against 1 as the hidden layer widens:
+          the tiny adam/sgd problems at hidden (2,), (8,), (32,), (100,),
+          with the time per minibatch step of one restart and the extra
+          time per step of each further restart.
 predict   (5) predict on 1,000,000 x 20 float32 rows through (64, 64).
 gpu       (6) 1,000,000 x 100, hidden (256, 256), adam, batch 1024, 10
           epochs: skorchlite on CUDA vs skorchlite on the CPU (and
@@ -73,7 +77,7 @@ from skorchlite._registry import SOLVERS  # noqa: E402
 from skorchlite._state import FitResult  # noqa: E402
 from skorchlite.datasets import make_damped_sine, make_noisy_sine  # noqa: E402
 
-CASES = ("tiny", "lbfgs", "restarts", "medium", "predict", "gpu", "import")
+CASES = ("tiny", "lbfgs", "restarts", "widths", "medium", "predict", "gpu", "import")
 RESULTS = Path(__file__).parent / "results" / "core.md"
 SEED = 0
 
@@ -571,6 +575,36 @@ def case_restarts(args):
     return title, markdown_table(headers, rows), goals
 
 
+RESTART_WIDTHS = (2, 8, 32, 100)
+
+
+def case_widths(args):
+    """10 restarts against 1 at several widths: fixed overhead vs arithmetic."""
+    X, y = make_noisy_sine(random_state=0)
+    rows = []
+    for solver in TINY:
+        for width in RESTART_WIDTHS:
+            params = mlp_params((width,), **TINY[solver])
+            res = time_alternating({
+                1: lambda r: outcome(fit_skorchlite(X[r], y[r], 1, **params)),
+                10: lambda r: outcome(fit_skorchlite(X[r], y[r], 10, **params)),
+            }, args.tiny_repeats)
+            (t_one, _), (t_ten, _) = res[1], res[10]
+            batch = params["batch_size"]
+            steps = params["max_iter"] * -(-len(X) // batch)
+            weights = 2 * width + width + 1  # 1 input, 1 output
+            rows.append([solver, f"({width},)", f"{batch * 2 * width:,}",
+                         fmt_time(t_one), fmt_time(t_ten), fmt_ratio(t_ten, t_one),
+                         f"{1e6 * t_one / steps:.0f}",
+                         f"{1e6 * (t_ten - t_one) / (9 * steps):.1f}", weights])
+    headers = ["solver", "hidden", "multiply-adds per step and restart", "1 restart (s)",
+               "10 restarts (s)", "10 / 1", "us per step, 1 restart",
+               "extra us per step per further restart", "parameters per restart"]
+    title = (f"3b. restart cost by width: noisy sine {len(X)} x 1, batch 200, 200 epochs "
+             f"({200 * -(-len(X) // 200)} minibatch steps)")
+    return title, markdown_table(headers, rows), []
+
+
 MEDIUM = dict(hidden=(64, 64), batch_size=256, epochs=10)
 
 
@@ -760,6 +794,7 @@ def case_import(args):
 
 
 CASE_FUNCTIONS = {"tiny": case_tiny, "lbfgs": case_lbfgs, "restarts": case_restarts,
+                  "widths": case_widths,
                   "medium": case_medium, "predict": case_predict, "gpu": case_gpu,
                   "import": case_import}
 

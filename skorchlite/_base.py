@@ -166,6 +166,18 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         self : object
             The fitted estimator.
 
+        Notes
+        -----
+        While it runs on the CPU, ``fit`` changes two process-wide settings
+        and restores them when it returns (also on error or Ctrl-C): BLAS
+        (numpy's and scipy's, through ``threadpoolctl``) is limited to one
+        thread, and ``torch.set_num_threads(1)`` is called when a training
+        step is below one million multiply-adds. Fits running at the same
+        time in several threads are counted: the first saves the settings,
+        the last restores them. Prediction (``predict``, ``transform`` and
+        the other methods) changes no setting, and its results do not depend
+        on the thread settings.
+
         Examples
         --------
         >>> import numpy as np

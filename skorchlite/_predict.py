@@ -4,13 +4,16 @@ Takes the numpy weights of one network and numpy (or scipy sparse) rows,
 returns numpy arrays; torch stays inside. Rows are processed in chunks so
 that the activations of one chunk stay within ``working_memory`` MiB (the
 estimators pass scikit-learn's ``working_memory`` setting), and only the
-arrays asked for are kept.
+arrays asked for are kept. On the CPU each chunk is computed in pieces small
+enough that torch never splits an operation over its threads, spread over a
+worker pool (:mod:`skorchlite._chunks`): no thread setting is changed and the
+result does not depend on the thread count.
 """
 
 import numpy as np
 import scipy.sparse as sp
 
-from ._device import thread_limits
+from ._chunks import grain_rows, run_chunks
 from ._network import BatchedMLP, to_numpy, to_tensor, torch_dtype
 
 MIN_CHUNK_ROWS = 1024
@@ -60,13 +63,15 @@ def forward(coefs, intercepts, activation, out_activation, X, *, device, working
     n = X.shape[0]
     results = ([np.empty((n, widths[layer]), dtype=dtype) for layer in layers]
                if layers is not None else [np.empty((n, widths[-1]), dtype=dtype)])
-    work = min(chunk, n) * sum(c.size for c in coefs)
-    with thread_limits(device, work):
-        for start in range(0, n, chunk):
-            rows = X[start:start + chunk]
-            rows = rows.toarray() if sp.issparse(rows) else rows
-            out, hidden = net.evaluate(to_tensor(rows, device, net.dtype), step)
+    piece = grain_rows(max(X.shape[1], *widths), device)
+    for start in range(0, n, chunk):
+        rows = X[start:start + chunk]
+        rows = to_tensor(rows.toarray() if sp.issparse(rows) else rows, device, net.dtype)
+
+        def work(first, last, rows=rows, start=start):
+            out, hidden = net.evaluate(rows[first:last], step)
             chosen = [hidden[layer] for layer in layers] if layers is not None else [out]
             for result, values in zip(results, chosen):
-                result[start:start + chunk] = to_numpy(values[0])
+                result[start + first:start + last] = to_numpy(values[0])
+        run_chunks(rows.shape[0], piece, work, device)
     return results if layers is not None else results[0]

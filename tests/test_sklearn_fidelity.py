@@ -337,3 +337,129 @@ def test_healthy_fits_stay_silent(Estimator, solver, data):
         warnings.simplefilter("ignore")
         warnings.simplefilter("error", RuntimeWarning)
         est.fit(X, y if Estimator is SigmoidMLPRegressor else yc)
+
+
+# -- predictions that other threads cannot disturb ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wide_fit():
+    """A (100,)-unit network on a 1-D input and 200,000 rows to predict: big
+    enough that torch splits the work differently at different thread counts."""
+    from skorchlite.datasets import make_noisy_sine
+
+    X, y = make_noisy_sine(random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = SigmoidMLPRegressor((100,), solver="lbfgs", max_iter=50, random_state=0,
+                                  device="cpu").fit(X, y)
+    big = np.random.RandomState(1).uniform(0, 7, (200_000, 1))
+    return est, big
+
+
+def test_prediction_changes_no_thread_setting(wide_fit, monkeypatch):
+    import threadpoolctl
+    import torch
+
+    est, big = wide_fit
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("prediction changed a process-wide thread setting")
+    monkeypatch.setattr(torch, "set_num_threads", refuse)
+    monkeypatch.setattr(threadpoolctl.ThreadpoolController, "limit", refuse)
+    monkeypatch.setattr(threadpoolctl, "threadpool_limits", refuse)
+    est.predict(big[:10])
+    est.predict(big)
+    est.transform(big[:5000])
+    est.hidden_activations(big[:5000], step=True)
+    est.predict_step(big[:5000])
+
+
+def test_predictions_do_not_depend_on_the_thread_count(wide_fit):
+    import torch
+
+    est, big = wide_fit
+    before = torch.get_num_threads()
+    try:
+        results = {}
+        for threads in (1, 2, 4):
+            torch.set_num_threads(threads)
+            results[threads] = est.predict(big)
+    finally:
+        torch.set_num_threads(before)
+    for threads in (2, 4):
+        np.testing.assert_array_equal(results[threads], results[1])
+
+
+def test_eight_threads_predict_what_one_does_while_fits_run(wide_fit, data):
+    import threading
+
+    est, big = wide_fit
+    X, y, _ = data
+    expected = est.predict(big[:50_000])
+    results, errors, done = [None] * 8, [], threading.Event()
+
+    def predict(i):
+        try:
+            results[i] = est.predict(big[:50_000])
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    def fit_small_models():  # each fit sets torch to one thread while it runs
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            while not done.is_set():
+                SigmoidMLPRegressor((3,), max_iter=3, device="cpu").fit(X, y)
+    fitter = threading.Thread(target=fit_small_models)
+    workers = [threading.Thread(target=predict, args=(i,)) for i in range(8)]
+    fitter.start()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    done.set()
+    fitter.join()
+    assert not errors
+    for result in results:
+        np.testing.assert_array_equal(result, expected)
+
+
+# -- the documented differences ------------------------------------------------------
+
+
+def _differences_section():
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "user_guide.rst").read_text()
+    start = text.index("Differences from scikit-learn\n-----------------------------\n")
+    end = text.index("\n-------", start + 70)
+    return text[start:end]
+
+
+@pytest.mark.parametrize("topic", [
+    'defaults to ``"logistic"``', "Several regression outputs", "single class",
+    'loss="poisson"', "negative ``sample_weight``", "loss becomes nan",
+    "Fits that explode", "``lbfgs`` records ``loss_curve_``", "Restarts and the random stream",
+    "Thread settings", "Error messages"])
+def test_user_guide_lists_the_differences_from_scikit_learn(topic):
+    assert topic in _differences_section()
+
+
+def test_documented_differences_hold(data):
+    X, y, _ = data
+    ones = np.zeros(len(X), dtype=int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        MLPClassifier(max_iter=2).fit(X, ones)  # scikit-learn accepts one class
+        MLPRegressor(max_iter=2, loss="poisson").fit(X, y)  # and negative Poisson targets
+        MLPRegressor(max_iter=2).fit(X, y, sample_weight=-np.ones(len(X)))
+        lbfgs = MLPRegressor(solver="lbfgs", max_iter=5).fit(X, y)
+        ours = SigmoidMLPRegressor(solver="lbfgs", max_iter=5, device="cpu").fit(X, y)
+    with pytest.raises(ValueError, match="only one class"):
+        SigmoidMLPClassifier(max_iter=2).fit(X, ones)
+    with pytest.raises(ValueError, match="non-negative"):
+        SigmoidMLPRegressor(max_iter=2, loss="poisson").fit(X, y)
+    with pytest.raises(ValueError, match="non-negative"):
+        SigmoidMLPRegressor(max_iter=2).fit(X, y, sample_weight=-np.ones(len(X)))
+    assert not hasattr(lbfgs, "loss_curve_") and len(ours.loss_curve_) == ours.n_iter_
+    assert SigmoidMLPRegressor().activation == "logistic" != MLPRegressor().activation
