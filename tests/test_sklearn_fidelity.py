@@ -463,3 +463,21 @@ def test_documented_differences_hold(data):
         SigmoidMLPRegressor(max_iter=2).fit(X, y, sample_weight=-np.ones(len(X)))
     assert not hasattr(lbfgs, "loss_curve_") and len(ours.loss_curve_) == ours.n_iter_
     assert SigmoidMLPRegressor().activation == "logistic" != MLPRegressor().activation
+
+
+# -- what restarts cost, documented ---------------------------------------------------
+
+
+def test_restart_cost_is_documented_by_width():
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    page = (root / "docs" / "performance.rst").read_text()
+    start = page.index("What restarts cost\n------------------\n")
+    section = page[start:page.index("\n-----", start + 40)]
+    # measured at the default width and at small ones, with the reason
+    for width in ("(2,)", "(8,)", "(100,)"):
+        assert f"| {width} |" in section
+    assert "overhead" in section and "arithmetic" in section
+    assert "--cases widths" in section
+    assert '"widths"' in (root / "benchmarks" / "bench_core.py").read_text()
