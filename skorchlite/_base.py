@@ -20,11 +20,12 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._cache import DeviceCache, fingerprint
 from ._device import as_device, plan_prediction, plan_training, thread_limits
 from ._init import glorot_uniform
 from ._network import STEP_LIMITS, BatchedMLP, torch_dtype
 from ._params import MLP_CONSTRAINTS, Registered, check_bool, validate_params
-from ._predict import forward
+from ._predict import forward, prediction_network
 from ._prefit import solver_for
 from ._registry import SOLVERS
 from ._state import Data, SolverOptions, TrainingState
@@ -249,20 +250,47 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
         device, compute = plan_training(self.device, spec.stochastic, work, dtype, data,
                                         layer_units, self.n_restarts, rows_per_step)
-        net = BatchedMLP(coefs, intercepts, self.activation, out_activation, loss,
-                         device, torch_dtype(compute))
+        # partial_fit continues the network (and optimizer) it left on the
+        # device, while the numpy state it came from is unchanged
+        key = (None if first_pass or not spec.stochastic else self._training_key(
+            device, compute, out_activation, loss, options, coefs, intercepts, state))
+        cache = getattr(self, "_device_cache", None)
+        net = None if key is None or cache is None else cache.take("train", key)
+        if net is None:
+            net = BatchedMLP(coefs, intercepts, self.activation, out_activation, loss,
+                             device, torch_dtype(compute))
         with thread_limits(device, work):
             solve = solver_for(self, spec.fit)
             result = solve(net, data, options, state, random_state, incremental)
-        # back to scikit-learn's dtype where the device computed in another (MPS)
-        result.coefs = [c.astype(dtype, copy=False) for c in result.coefs]
-        result.intercepts = [b.astype(dtype, copy=False) for b in result.intercepts]
+        # numpy copies (never views of the network's buffer), in scikit-learn's
+        # dtype where the device computed in another (MPS)
+        result.coefs = [np.array(c, dtype=dtype) for c in result.coefs]
+        result.intercepts = [np.array(b, dtype=dtype) for b in result.intercepts]
 
         best = self._keep_best(result, state, spec)
         self._store(result, state, best, layer_units, out_activation, device, spec)
+        if first_pass or cache is None:
+            self._device_cache = DeviceCache()
+        if incremental and spec.stochastic and solve is spec.fit:  # net trained here
+            self._device_cache.put("train", self._training_key(
+                device, compute, out_activation, loss, options, self._restart_coefs,
+                self._restart_intercepts, state), net)
         self._warn_convergence(result, best, spec, options, incremental)
         self._warn_explosion(result.initial_losses[best], spec, result.interrupted)
         return self
+
+    def _training_key(self, device, compute, out_activation, loss, options, coefs,
+                      intercepts, state):
+        """What a network and optimizer kept on the device for partial_fit
+        were built from: device, dtype, architecture, the optimizer's
+        parameters and the contents of the numpy weights and optimizer state."""
+        optimizer = state.optimizer or {}
+        arrays = [optimizer[name] for name in sorted(optimizer) if name != "t"]
+        hyper = tuple(getattr(options, name) for name in (
+            "solver", "learning_rate_init", "learning_rate", "power_t", "momentum",
+            "nesterovs_momentum", "beta_1", "beta_2", "epsilon"))
+        return (str(device), np.dtype(compute).str, self.activation, out_activation, loss,
+                hyper, optimizer.get("t"), fingerprint([*coefs, *intercepts, *arrays]))
 
     def _continued_weights(self, layer_units):
         """The stored restarts, checked against the current parameters."""
@@ -461,10 +489,21 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                 f"estimator has activation={self.activation!r}, which has none.")
         X = validate_data(self, X, accept_sparse=["csr", "csc"],
                           dtype=(np.float64, np.float32), reset=False)
-        device, compute = plan_prediction(
-            self.device_, np.result_type(X.dtype, self.coefs_[0].dtype))
+        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+        device, compute = plan_prediction(self.device_, dtype)
+        # the network stays on the device between calls while coefs_ and
+        # intercepts_ hold the same values
+        key = (str(device), np.dtype(compute).str, self.activation, self.out_activation_,
+               fingerprint([*self.coefs_, *self.intercepts_]))
+        cache = getattr(self, "_device_cache", None)
+        net = None if cache is None else cache.get("predict", key)
+        if net is None:
+            net = prediction_network(self.coefs_, self.intercepts_, self.activation,
+                                     self.out_activation_, device, compute)
+            if cache is not None:
+                cache.put("predict", key, net)
         return forward(self.coefs_, self.intercepts_, self.activation, self.out_activation_, X,
-                       device=device, compute_dtype=compute, step=step, layers=hidden,
+                       device=device, net=net, step=step, layers=hidden,
                        working_memory=get_config()["working_memory"])
 
     # -- looking inside ---------------------------------------------------------
@@ -548,6 +587,7 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             state["device_"] = str(state["device_"])
         if isinstance(state.get("_training_state"), TrainingState):
             state["_training_state"] = state["_training_state"].to_dict()
+        state.pop("_device_cache", None)  # torch objects: rebuilt after loading
         return state
 
     def __setstate__(self, state):
@@ -567,6 +607,8 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             state["device_"] = as_device(state["device_"])
         if isinstance(state.get("_training_state"), dict):
             state["_training_state"] = TrainingState(**state["_training_state"])
+        if "coefs_" in state:
+            state["_device_cache"] = DeviceCache()
         super().__setstate__(state)
 
     def __sklearn_tags__(self):

@@ -270,6 +270,7 @@ class BatchedMLP:
         self.flat = torch.empty((self.n_restarts, self.n_params), device=device,
                                 dtype=dtype)
         self.grad = torch.zeros_like(self.flat)
+        self.optimizer = None  # the optimizer that trains it, kept with it between calls
         self._make_views()
         self.set_params(coefs, intercepts)
 

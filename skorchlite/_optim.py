@@ -47,6 +47,11 @@ class SGD:
                    momentum=options.momentum, nesterov=options.nesterovs_momentum,
                    state=state)
 
+    def use_learning_rate(self, learning_rate):
+        """Schedule ``learning_rate`` (the training state's (R,) array) from now on."""
+        self.learning_rate = learning_rate
+        self.sync()
+
     def sync(self):
         """Send the current per-restart rates to the device."""
         self._lr = to_tensor(np.asarray(self.learning_rate), self.velocity.device,
@@ -141,6 +146,9 @@ class Adam:
     def from_options(cls, flat, options, learning_rate, state=None):
         return cls(flat, learning_rate_init=options.learning_rate_init, beta_1=options.beta_1,
                    beta_2=options.beta_2, epsilon=options.epsilon, state=state)
+
+    def use_learning_rate(self, learning_rate):
+        """Nothing to schedule: Adam's rate is fixed."""
 
     def sync(self):
         """Nothing to send: Adam's rate is fixed."""

@@ -27,8 +27,15 @@ def chunk_rows(n_features, widths, working_memory):
     return max(MIN_CHUNK_ROWS, int(working_memory * 2**20) // row_bytes)
 
 
+def prediction_network(coefs, intercepts, activation, out_activation, device, dtype):
+    """One network's numpy weights as a :class:`BatchedMLP` of one restart on
+    ``device``, with tensors of numpy ``dtype``."""
+    return BatchedMLP([c[None] for c in coefs], [b[None] for b in intercepts], activation,
+                      out_activation, None, device, torch_dtype(dtype))
+
+
 def forward(coefs, intercepts, activation, out_activation, X, *, device, working_memory,
-            step=False, layers=None, compute_dtype=None):
+            step=False, layers=None, compute_dtype=None, net=None):
     """Run one network over the rows of X.
 
     Parameters
@@ -49,6 +56,9 @@ def forward(coefs, intercepts, activation, out_activation, X, *, device, working
     compute_dtype : numpy dtype, default=None
         The dtype of the tensors on ``device`` (float32 on a device without
         float64); None: the dtype of the result.
+    net : BatchedMLP, default=None
+        These weights already on the device (:func:`prediction_network`),
+        reused instead of built.
 
     Returns
     -------
@@ -56,8 +66,9 @@ def forward(coefs, intercepts, activation, out_activation, X, *, device, working
     ndarray of shape (n_samples, units), one per requested layer.
     """
     dtype = np.result_type(X.dtype, coefs[0].dtype)
-    net = BatchedMLP([c[None] for c in coefs], [b[None] for b in intercepts], activation,
-                     out_activation, None, device, torch_dtype(compute_dtype or dtype))
+    if net is None:
+        net = prediction_network(coefs, intercepts, activation, out_activation, device,
+                                 compute_dtype or dtype)
     widths = [c.shape[1] for c in coefs]
     chunk = chunk_rows(X.shape[1], widths, working_memory)
     n = X.shape[0]

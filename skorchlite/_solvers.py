@@ -85,8 +85,13 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
     reuse = incremental and state.optimizer is not None
     if state.learning_rate is None or not reuse:
         state.learning_rate = np.full(R, float(options.learning_rate_init))
-    optimizer = make_optimizer(options.solver, net.flat, options, state.learning_rate,
-                               state.optimizer if reuse else None)
+    optimizer = net.optimizer if reuse else None  # kept on the device by partial_fit
+    if optimizer is None:
+        optimizer = make_optimizer(options.solver, net.flat, options, state.learning_rate,
+                                   state.optimizer if reuse else None)
+    else:
+        optimizer.use_learning_rate(state.learning_rate)
+    net.optimizer = optimizer
 
     result = FitResult.empty(R)
     active = np.ones(R, dtype=bool)

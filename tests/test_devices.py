@@ -370,6 +370,103 @@ def test_early_stopping_scores_the_validation_set_in_chunks(monkeypatch):
     assert chunked.best_restart_ == whole.best_restart_
 
 
+# -- 6. the device cache: built once, rebuilt from numpy when numpy changes -----------------
+
+
+def _stream(est, X, y, parts=3, between=None):
+    for i, rows in enumerate(np.array_split(np.arange(len(X)), parts)):
+        if i and between is not None:
+            est = between(est)
+        est.partial_fit(X[rows], y[rows])
+    return est
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_partial_fit_keeps_the_network_and_optimizer_on_the_device(solver, monkeypatch,
+                                                                   network_dtypes):
+    import skorchlite._solvers as solvers
+
+    made = []
+    make_optimizer = solvers.make_optimizer
+    monkeypatch.setattr(solvers, "make_optimizer",
+                        lambda *a, **k: made.append(1) or make_optimizer(*a, **k))
+    X, y = _sine(300)
+    params = dict(hidden_layer_sizes=(5,), solver=solver, learning_rate="invscaling",
+                  n_restarts=2, random_state=0, device="cpu")
+    cached = _stream(SigmoidMLPRegressor(**params), X, y)
+    assert len(network_dtypes) == 1 and len(made) == 1  # built at the first call only
+    # the same as rebuilding everything from the numpy state at every call
+    rebuilt = _stream(SigmoidMLPRegressor(**params), X, y,
+                      between=lambda est: pickle.loads(pickle.dumps(est)))
+    assert len(network_dtypes) == 4 and len(made) == 4
+    for a, b in zip(cached.coefs_ + cached.intercepts_, rebuilt.coefs_ + rebuilt.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    assert cached.loss_curve_ == rebuilt.loss_curve_
+    np.testing.assert_array_equal(cached._training_state.learning_rate,
+                                  rebuilt._training_state.learning_rate)
+
+
+@pytest.mark.parametrize("change", ["edit coefs_", "new learning_rate_init", "new dtype"])
+def test_partial_fit_rebuilds_when_the_numpy_state_or_parameters_change(change,
+                                                                        network_dtypes):
+    X, y = _sine(300)
+    params = dict(hidden_layer_sizes=(5,), random_state=0, device="cpu")
+
+    def between(est):
+        if change == "edit coefs_":
+            est.coefs_[0] *= 0.5  # in place: scikit-learn continues from it
+        elif change == "new learning_rate_init":
+            est.set_params(learning_rate_init=0.01)
+        return est
+
+    Xc = X.astype(np.float32) if change == "new dtype" else X
+    cached = SigmoidMLPRegressor(**params).partial_fit(X[:100], y[:100])
+    between(cached).partial_fit(Xc[100:], y[100:])
+    assert len(network_dtypes) == 2  # rebuilt from numpy for the second call
+    fresh = SigmoidMLPRegressor(**params).partial_fit(X[:100], y[:100])
+    fresh = between(pickle.loads(pickle.dumps(fresh))).partial_fit(Xc[100:], y[100:])
+    for a, b in zip(cached.coefs_, fresh.coefs_):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_predict_keeps_the_weights_on_the_device_and_honours_edits(network_dtypes):
+    X, y = _sine()
+    est = SigmoidMLPRegressor((4,), solver="lbfgs", max_iter=30, random_state=0,
+                              device="cpu").fit(X, y)
+    network_dtypes.clear()
+    first = est.predict(X)
+    est.predict(X)
+    est.transform(X)
+    est.hidden_activations(X, step=True)
+    assert network_dtypes == [torch.float64]  # one upload for all four calls
+    est.coefs_[1][:] = 0.0  # edited in place: the output is the bias
+    np.testing.assert_allclose(est.predict(X), np.full(len(X), est.intercepts_[1][0]))
+    est.coefs_ = [c.copy() for c in est.coefs_]  # new arrays, same values: no rebuild
+    est.predict(X)
+    est.intercepts_ = [b + 1.0 for b in est.intercepts_]
+    np.testing.assert_allclose(est.predict(X), np.full(len(X), est.intercepts_[1][0]))
+    assert len(network_dtypes) == 3
+    assert not np.allclose(first, est.predict(X))
+    est.predict(X.astype(np.float32))  # float64 weights: still computed in float64
+    assert len(network_dtypes) == 3
+
+
+def test_the_cache_never_travels(network_dtypes):
+    X, y = _sine()
+    est = SigmoidMLPRegressor((4,), max_iter=5, random_state=0, device="cpu")
+    est = _stream(est, X, y, parts=2)
+    expected = est.predict(X)
+    assert "_device_cache" not in est.__getstate__() and len(est._device_cache) == 2
+    payload = pickle.dumps(est)
+    assert b"torch" not in payload
+    loaded = pickle.loads(payload)
+    assert len(loaded._device_cache) == 0
+    np.testing.assert_array_equal(loaded.predict(X), expected)
+    import copy
+
+    assert len(copy.deepcopy(est)._device_cache) == 0
+
+
 # -- 7. where a fitted model predicts; "mps:0" ----------------------------------------------
 
 
