@@ -15,9 +15,10 @@ big       CUDA only: 1,000,000 x 100 float32, hidden (256, 256), adam, batch
           ``--sklearn-rows`` rows and its time is scaled to 10 epochs of
           1,000,000 rows (an epoch's time is proportional to its rows: the
           same minibatches, one after the other); the report says so.
-batched   CUDA only: 1,000 members trained at once (n_restarts=1000 of a
-          hidden (16,) network on 20,000 x 10 rows, 20 epochs) against one
-          member alone.
+batched   CUDA only: 1,000 members trained at once, against one alone: a
+          hidden (16,) network on 20,000 x 10 rows, 20 epochs, with
+          n_restarts=1000, and a BatchedGridSearchCV of 200 candidates (20
+          alphas x 10 learning rates) x 5 folds.
 
 Usage::
 
@@ -140,47 +141,60 @@ def _timed(run):
     return time.perf_counter() - start, value
 
 
-def case_big(sklearn_rows):
-    if not CUDA:
+def case_big(sklearn_rows, device="cuda", rows=1_000_000):
+    if device == "cuda" and not CUDA:
         return "1,000,000 x 100 against scikit-learn", "skipped: no CUDA device"
     from sklearn.neural_network import MLPRegressor
 
-    X, y = _data(1_000_000, 100)
+    X, y = _data(rows, 100)
     params = dict(hidden_layer_sizes=(256, 256), solver="adam", batch_size=1024, alpha=0.0,
                   random_state=0, tol=0, n_iter_no_change=10, activation="logistic")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        SigmoidMLPRegressor(**params, max_iter=1, device="cuda").fit(X[:20_000], y[:20_000])
+        SigmoidMLPRegressor(**params, max_iter=1, device=device).fit(X[:20_000], y[:20_000])
         t_gpu, gpu = _timed(lambda: SigmoidMLPRegressor(**params, max_iter=10,
-                                                        device="cuda").fit(X, y))
+                                                        device=device).fit(X, y))
         t_sk, _ = _timed(lambda: MLPRegressor(**params, max_iter=1).fit(
             X[:sklearn_rows], y[:sklearn_rows]))
     t_sk_full = t_sk * 10 * (len(X) / sklearn_rows)
     speedup = t_sk_full / t_gpu
-    return ("1,000,000 x 100 float32, hidden (256, 256), adam, batch 1024, 10 epochs",
-            f"skorchlite on {torch.cuda.get_device_name(0)}: {t_gpu:.1f} s "
+    where = torch.cuda.get_device_name(0) if device == "cuda" else device
+    return (f"{len(X):,} x 100 float32, hidden (256, 256), adam, batch 1024, 10 epochs",
+            f"skorchlite on {where}: {t_gpu:.1f} s "
             f"(final loss {gpu.loss_:.4f})\n"
             f"scikit-learn on the CPU ({os.cpu_count()} cores): {t_sk:.1f} s for 1 epoch of "
-            f"{sklearn_rows:,} rows, scaled to 10 epochs of 1,000,000 rows: {t_sk_full:.0f} s\n"
+            f"{sklearn_rows:,} rows, scaled to 10 epochs of {len(X):,} rows: {t_sk_full:.0f} s\n"
             f"speed-up: {speedup:.0f}x (goal >= 50x: {'met' if speedup >= 50 else 'NOT met'})")
 
 
-def case_batched():
-    if not CUDA:
+def case_batched(device="cuda", rows=20_000, epochs=20):
+    """1,000 members at once: n_restarts=1000 of one network, and a
+    BatchedGridSearchCV of 200 candidates x 5 folds."""
+    if device == "cuda" and not CUDA:
         return "1,000 members at once", "skipped: no CUDA device"
-    X, y = _data(20_000, 10, seed=1)
-    params = dict(hidden_layer_sizes=(16,), max_iter=20, random_state=0, tol=0,
-                  n_iter_no_change=20)
+    from skorchlite.model_selection import BatchedGridSearchCV
+
+    X, y = _data(rows, 10, seed=1)
+    params = dict(hidden_layer_sizes=(16,), max_iter=epochs, random_state=0, tol=0,
+                  n_iter_no_change=epochs, device=device)
+    grid = {"alpha": list(np.logspace(-5, 0, 20)),
+            "learning_rate_init": list(np.logspace(-4, -1, 10))}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        SigmoidMLPRegressor(**params, device="cuda").fit(X[:2000], y[:2000])
-        t_one, _ = _timed(lambda: SigmoidMLPRegressor(**params, device="cuda").fit(X, y))
-        t_all, est = _timed(lambda: SigmoidMLPRegressor(**params, n_restarts=1000,
-                                                        device="cuda").fit(X, y))
-    return ("1,000 members at once (n_restarts=1000, hidden (16,), 20,000 x 10, 20 epochs)",
-            f"one member: {t_one:.2f} s; 1,000 members: {t_all:.2f} s "
-            f"({t_all / t_one:.1f}x one member's time, {1000 * t_one / t_all:.0f}x faster "
-            f"than 1,000 fits one after the other); best restart loss {est.loss_:.4f}")
+        SigmoidMLPRegressor(**params).fit(X[:2000], y[:2000])  # warm-up
+        t_one, _ = _timed(lambda: SigmoidMLPRegressor(**params).fit(X, y))
+        t_all, est = _timed(lambda: SigmoidMLPRegressor(**params, n_restarts=1000).fit(X, y))
+        t_grid, search = _timed(lambda: BatchedGridSearchCV(
+            SigmoidMLPRegressor(**params), grid, cv=5).fit(X, y))
+    n_members = len(search.cv_results_["params"]) * search.n_splits_
+    return (f"1,000 members at once (hidden (16,), {rows:,} x 10, {epochs} epochs, "
+            f"device={device!r})",
+            f"one network: {t_one:.2f} s\n"
+            f"n_restarts=1000: {t_all:.2f} s ({t_all / t_one:.1f}x one network's time, "
+            f"{1000 * t_one / t_all:.0f}x faster than 1,000 fits one after the other); "
+            f"best restart loss {est.loss_:.4f}\n"
+            f"BatchedGridSearchCV, {n_members} members (200 candidates x 5 folds): "
+            f"{t_grid:.2f} s (refit included); best score {search.best_score_:.4f}")
 
 
 def main(argv=None):
@@ -189,6 +203,9 @@ def main(argv=None):
                         choices=["auto", "float64", "big", "batched"])
     parser.add_argument("--sklearn-rows", type=int, default=50_000)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--smoke", action="store_true",
+                        help="run the big and batched cases on the CPU on tiny data (a "
+                             "check of the script, not a measurement)")
     args = parser.parse_args(argv)
     header = (f"# Device benchmark\n\ntorch {torch.__version__}, "
               f"{torch.get_num_threads()} CPU threads, "
@@ -200,8 +217,12 @@ def main(argv=None):
             title, body = case_auto()
         elif case == "float64":
             title, body = case_float64()
+        elif case == "big" and args.smoke:
+            title, body = case_big(1000, "cpu", rows=2000)
         elif case == "big":
             title, body = case_big(args.sklearn_rows)
+        elif args.smoke:
+            title, body = case_batched("cpu", rows=500, epochs=2)
         else:
             title, body = case_batched()
         section = f"## {title}\n\n{body}\n"

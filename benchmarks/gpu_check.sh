@@ -9,6 +9,8 @@
 # benchmarks/results). Without CUDA it says so and exits 0.
 #
 # Usage, from the repository root:  bash benchmarks/gpu_check.sh [python]
+# (a check of the script itself on a CPU machine:
+#  python benchmarks/bench_devices.py --cases big batched --smoke)
 set -u
 PYTHON=${1:-${PYTHON:-python}}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
