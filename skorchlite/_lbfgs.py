@@ -78,14 +78,14 @@ def _run_sequential(net, args, options, state, outcome):
             outcome.interrupted = (f"restart {r} was stopped during its iteration "
                                    f"{len(curve) + 1}{later}")
             return
-        params.copy_(to_tensor(scipy_result.x, net.device))
+        params.copy_(to_tensor(scipy_result.x, net.device, net.dtype))
         _record(outcome, r, scipy_result, options.max_iter)
         outcome.initial_losses[r] = objective.first_loss
 
 
 def _objective(net, params, grads, args):
     def objective(x):
-        params.copy_(to_tensor(x, net.device))
+        params.copy_(to_tensor(x, net.device, net.dtype))
         loss = float(net.loss_and_grad(*args)[0])
         if objective.first_loss is None:
             objective.first_loss = loss

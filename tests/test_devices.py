@@ -167,11 +167,20 @@ def test_lbfgs_hands_scipy_a_float64_gradient_from_a_float32_network(monkeypatch
         return minimize(checked, x0, **kwargs)
 
     monkeypatch.setattr(scipy.optimize, "minimize", spy)
+    # and scipy's float64 points reach the device as float32 tensors (MPS
+    # refuses float64 tensors)
+    import skorchlite._lbfgs as lbfgs
+
+    uploaded = []
+    to_tensor = lbfgs.to_tensor
+    monkeypatch.setattr(lbfgs, "to_tensor", lambda *a: uploaded.append(to_tensor(*a).dtype)
+                        or to_tensor(*a))
     on_cpu_as(MPS)
     X, y = _sine()
     with pytest.warns(UserWarning, match="has no float64"):
         SigmoidMLPRegressor((3,), solver="lbfgs", max_iter=5, device="cpu").fit(X, y)
     assert seen and set(seen) == {np.dtype(np.float64)}
+    assert uploaded and set(uploaded) == {torch.float32}
 
 
 # -- 2. Adam's step counter: the dtype torch.optim.Adam gives it ----------------------------
