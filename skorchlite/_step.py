@@ -467,6 +467,11 @@ class _BaseStepFunction(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         self.refit = refit
         self.sharpness = sharpness
 
+    def _validate_params(self):
+        """scikit-learn's hook, and the check ``fit`` runs: every parameter
+        against ``_parameter_constraints`` (raises InvalidParameterError)."""
+        validate_params(self)
+
     # -- fitting --------------------------------------------------------------
 
     @restore_on_error
@@ -499,7 +504,7 @@ class _BaseStepFunction(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         >>> step.fit(X, (X.ravel() > 0.5).astype(float)).n_regions_ <= 4
         True
         """
-        validate_params(self)
+        self._validate_params()
         estimator = self._default_estimator() if self.estimator is None else self.estimator
         self._check_estimator_kind(estimator)
         X_checked, y_checked = validate_data(

@@ -1,6 +1,21 @@
+"""Shared fixtures, and the lists every parametrised test takes its cases
+from: a new estimator, solver or display is tested by the existing tests
+without editing them."""
+
 import numpy as np
 import pytest
 import torch
+
+from skorchlite import (SigmoidMLPClassifier, SigmoidMLPRegressor, StepFunctionClassifier,
+                        StepFunctionRegressor, plotting)
+from skorchlite._registry import SOLVERS as _SOLVER_SPECS
+
+ESTIMATORS = [SigmoidMLPRegressor, SigmoidMLPClassifier]  # the networks, trained by SOLVERS
+STEP_ESTIMATORS = [StepFunctionRegressor, StepFunctionClassifier]
+ALL_ESTIMATORS = ESTIMATORS + STEP_ESTIMATORS
+SOLVERS = list(_SOLVER_SPECS)  # every registered solver
+STOCHASTIC_SOLVERS = [name for name, spec in _SOLVER_SPECS.items() if spec.stochastic]
+DISPLAYS = [getattr(plotting, name) for name in plotting.__all__]
 
 
 @pytest.fixture(autouse=True)

@@ -8,14 +8,13 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import torch
+from conftest import ESTIMATORS, SOLVERS, STOCHASTIC_SOLVERS
 from sklearn.datasets import make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
 
-SOLVERS = ["adam", "sgd", "lbfgs"]
-ESTIMATORS = [SigmoidMLPRegressor, SigmoidMLPClassifier]
 REFERENCE = {SigmoidMLPRegressor: MLPRegressor, SigmoidMLPClassifier: MLPClassifier}
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -161,7 +160,7 @@ def test_partial_fit_only_for_stochastic_solvers(Estimator, sine, blobs):
     with pytest.raises(AttributeError, match="has no attribute 'partial_fit'") as excinfo:
         _small(Estimator, "lbfgs").partial_fit(X, y)
     assert "only available for stochastic optimizers" in str(excinfo.value.__cause__)
-    for solver in ("adam", "sgd"):
+    for solver in STOCHASTIC_SOLVERS:
         est = _small(Estimator, solver, n_restarts=2)
         kwargs = {"classes": np.unique(y)} if Estimator is SigmoidMLPClassifier else {}
         est.partial_fit(X, y, **kwargs)
@@ -214,7 +213,7 @@ def test_warm_start_continues(Estimator, solver, sine, blobs):
         est.set_params(hidden_layer_sizes=(7,)).fit(X, y)
 
 
-@pytest.mark.parametrize("solver", ["adam", "sgd"])
+@pytest.mark.parametrize("solver", STOCHASTIC_SOLVERS)
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_early_stopping(Estimator, solver, sine, blobs):
     X, y = _data(Estimator, sine, blobs)
@@ -344,7 +343,7 @@ def test_integer_weights_equal_repeated_rows(Estimator, sine, blobs):
     np.testing.assert_allclose(weighted.coefs_[0], repeated.coefs_[0], rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize("solver", ["adam", "sgd"])
+@pytest.mark.parametrize("solver", STOCHASTIC_SOLVERS)
 def test_sample_weight_matches_scikit_learn(solver, sine):
     X, y = sine
     w = np.random.RandomState(1).uniform(0.2, 3, len(X))

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from conftest import ESTIMATORS, SOLVERS
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
@@ -15,7 +16,6 @@ from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
 from skorchlite._network import BatchedMLP
 from skorchlite.datasets import make_noisy_sine, make_rings
 
-SOLVERS = ["adam", "sgd", "lbfgs"]
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
@@ -96,7 +96,7 @@ def _interrupt_after(monkeypatch, n_calls):
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
-@pytest.mark.parametrize("Estimator", [SigmoidMLPRegressor, SigmoidMLPClassifier])
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_ctrl_c_keeps_a_usable_model(Estimator, solver, sine, monkeypatch):
     X, y = sine
     if Estimator is SigmoidMLPClassifier:

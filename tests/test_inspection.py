@@ -3,12 +3,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ESTIMATORS
 
 from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
 from skorchlite.datasets import make_damped_sine, make_rings
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-ESTIMATORS = [SigmoidMLPRegressor, SigmoidMLPClassifier]
 
 
 def _fit(Estimator, activation="logistic", hidden=(5, 3), n=60, seed=0):

@@ -6,6 +6,7 @@ import pickle
 import joblib
 import numpy as np
 import pytest
+from conftest import ESTIMATORS
 
 from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
 
@@ -27,7 +28,7 @@ def _outputs(est):
 
 
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
-@pytest.mark.parametrize("Estimator", [SigmoidMLPRegressor, SigmoidMLPClassifier])
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_pickle_and_joblib_round_trips(Estimator, solver):
     est, y = _fitted(Estimator, solver)
     payload = pickle.dumps(est)
@@ -59,7 +60,7 @@ def test_unfitted_estimator_round_trips():
 
 
 @pytest.mark.parametrize("early_stopping", [False, True])
-@pytest.mark.parametrize("Estimator", [SigmoidMLPRegressor, SigmoidMLPClassifier])
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_skops_with_the_documented_trusted_types(Estimator, early_stopping):
     sio = pytest.importorskip("skops.io")
     est, _ = _fitted(Estimator, "adam", early_stopping=early_stopping)

@@ -14,6 +14,7 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from conftest import ESTIMATORS, SOLVERS
 from hypothesis.extra import numpy as hnp
 
 from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
@@ -21,7 +22,6 @@ from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
 # 150 examples per test in CI; SKORCHLITE_HYPOTHESIS_EXAMPLES=1000 for a longer hunt
 SETTINGS = settings(max_examples=int(os.environ.get("SKORCHLITE_HYPOTHESIS_EXAMPLES", 150)),
                     deadline=None, suppress_health_check=[HealthCheck.too_slow])
-ESTIMATORS = [SigmoidMLPRegressor, SigmoidMLPClassifier]
 
 
 def _fast(Estimator, solver="adam", **params):
@@ -81,7 +81,7 @@ def _targets(Estimator, n, kind, rng):
 
 @SETTINGS
 @given(X=matrices, dtype=dtypes, Estimator=st.sampled_from(ESTIMATORS),
-       solver=st.sampled_from(["adam", "sgd", "lbfgs"]),
+       solver=st.sampled_from(SOLVERS),
        target=st.sampled_from(["labels", "strings", "constant", "float", "nan", "2d"]),
        container=st.sampled_from(["numpy", "pandas", "csr", "list"]))
 def test_fit_and_predict_work_or_explain(X, dtype, Estimator, solver, target, container):
@@ -155,7 +155,7 @@ PARAMS = {
     "momentum": st.floats(-1, 2),
     "n_restarts": st.one_of(st.integers(-1, 3), st.just(True)),
     "device": st.sampled_from(["cpu", "auto", "gpu", "cuda:x", 0, None]),
-    "solver": st.sampled_from(["adam", "sgd", "lbfgs", "newton", ""]),
+    "solver": st.sampled_from([*SOLVERS, "newton", ""]),
     "activation": st.sampled_from(["logistic", "tanh", "relu", "identity", "sigmoid"]),
     "validation_fraction": st.floats(-0.5, 1.5),
     "early_stopping": st.sampled_from([True, False, "yes"]),

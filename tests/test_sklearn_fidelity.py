@@ -7,14 +7,13 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import ESTIMATORS, SOLVERS
 from sklearn.exceptions import NotFittedError
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
 from skorchlite._network import BatchedMLP
 
-SOLVERS = ["adam", "sgd", "lbfgs"]
-ESTIMATORS = [SigmoidMLPRegressor, SigmoidMLPClassifier]
 
 
 @pytest.fixture

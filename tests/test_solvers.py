@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 import torch
+from conftest import ESTIMATORS, SOLVERS
 
 from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
 from skorchlite._network import (ACTIVATION_BACKWARD, _sigmoid_backward, _tanh_backward,
                                  _threshold_backward, aten_backward)
 from skorchlite._optim import OPTIMIZERS, Adam, make_optimizer
-from skorchlite._registry import SOLVERS
+from skorchlite._registry import SOLVERS as SPECS
 from skorchlite._state import SolverOptions
 
-ESTIMATORS = [SigmoidMLPRegressor, SigmoidMLPClassifier]
 X = np.linspace(0, 3, 40).reshape(-1, 1)
 Y = {SigmoidMLPRegressor: np.sin(X).ravel(), SigmoidMLPClassifier: (X.ravel() > 1.5).astype(int)}
 
@@ -27,10 +27,10 @@ def _options(**changes):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
-@pytest.mark.parametrize("solver", list(SOLVERS))
+@pytest.mark.parametrize("solver", SOLVERS)
 def test_estimators_follow_the_solver_traits(Estimator, solver):
     """What an estimator does is what its solver's spec says."""
-    spec = SOLVERS[solver]
+    spec = SPECS[solver]
     est = Estimator((3,), solver=solver, max_iter=5, random_state=0, early_stopping=True,
                     validation_fraction=0.25).fit(X.astype(np.float32), Y[Estimator])
     assert hasattr(est, "partial_fit") == spec.partial_fit
@@ -50,7 +50,7 @@ def test_every_solver_is_accepted_and_no_other():
 
 def test_optimizer_factory_refuses_unknown_names():
     flat = torch.zeros(2, 3, dtype=torch.float64)
-    assert set(OPTIMIZERS) == {name for name, spec in SOLVERS.items() if spec.stochastic}
+    assert set(OPTIMIZERS) == {name for name, spec in SPECS.items() if spec.stochastic}
     with pytest.raises(ValueError, match="Unknown stochastic optimizer 'lbfgs'; skorchlite "
                                          "has 'sgd', 'adam'"):
         make_optimizer("lbfgs", flat, _options(), np.full(2, 0.1))

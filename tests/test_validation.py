@@ -4,12 +4,12 @@ import re
 
 import numpy as np
 import pytest
+from conftest import ESTIMATORS, STEP_ESTIMATORS
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from skorchlite import InvalidParameterError, SigmoidMLPClassifier, SigmoidMLPRegressor
 
-ESTIMATORS = [SigmoidMLPRegressor, SigmoidMLPClassifier]
 X_OK = np.random.RandomState(0).randn(20, 2)
 Y_OK = np.arange(20) % 2
 
@@ -122,6 +122,15 @@ def test_invalid_parameters(Estimator, param, value, message):
         est.fit(X_OK, Y_OK)
     _assert_unfitted(est)
     assert issubclass(InvalidParameterError, ValueError)
+
+
+@pytest.mark.parametrize("Estimator", STEP_ESTIMATORS)
+def test_step_estimators_validate_params_hook(Estimator):
+    from sklearn.utils._param_validation import InvalidParameterError as SklearnError  # reference
+
+    assert Estimator()._validate_params() is None
+    with pytest.raises(SklearnError, match=f"'refit' parameter of {Estimator.__name__}"):
+        Estimator(refit="weights")._validate_params()
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
