@@ -15,7 +15,8 @@ STEP_ESTIMATORS = [StepFunctionRegressor, StepFunctionClassifier]
 ALL_ESTIMATORS = ESTIMATORS + STEP_ESTIMATORS
 SOLVERS = list(_SOLVER_SPECS)  # every registered solver
 STOCHASTIC_SOLVERS = [name for name, spec in _SOLVER_SPECS.items() if spec.stochastic]
-DISPLAYS = [getattr(plotting, name) for name in plotting.__all__]
+# the Display classes (from_estimator / plot) of skorchlite.plotting
+DISPLAYS = [getattr(plotting, name) for name in plotting.__all__ if name.endswith("Display")]
 
 
 @pytest.fixture(autouse=True)

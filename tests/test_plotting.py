@@ -21,7 +21,7 @@ from sklearn.linear_model import LinearRegression  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import FunctionTransformer, StandardScaler  # noqa: E402
 
-from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor, plotting  # noqa: E402
+from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor  # noqa: E402
 from skorchlite.datasets import make_rings  # noqa: E402
 from skorchlite.plotting import (  # noqa: E402
     DecisionLinesDisplay,
@@ -446,8 +446,6 @@ def test_docstrings_match_signatures(Display, method):
 
 
 # -- every display: Pipelines, the user's units, matplotlib keywords, layout -----------
-
-DISPLAYS = [getattr(plotting, name) for name in plotting.__all__ if name.endswith("Display")]
 
 
 @pytest.fixture(scope="module")
