@@ -55,6 +55,8 @@ from skorchlite.model_selection import BatchedGridSearchCV  # noqa: E402
 
 CASES = ("seed", "rings", "large", "lbfgs", "gpu")
 RESULTS = Path(__file__).parent / "results" / "search.md"
+HEADERS = ["case", "search", "wall s", "batched / this (wall)",
+           "CPU s (batched / this)"]
 SEED_WIDTHS = [(1,), (2,), (3,), (5,), (10,), (20,), (50,), (100,)]
 
 
@@ -131,13 +133,16 @@ def run_case(name, spec, repeats, parallel):
     for label, other in spec["others"].items():
         runs[label] = lambda other=other: GridSearchCV(other, grid, cv=cv).fit(X, y)
     times = {label: [] for label in runs}
+    cpu = {label: [] for label in runs}
     fitted = {}
     for _ in range(repeats):  # alternately: batched, reference, ...
         for label, run in runs.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             fitted[label] = run()
             times[label].append(time.perf_counter() - start)
+            cpu[label].append(time.process_time() - start_cpu)
     batched = statistics.median(times["BatchedGridSearchCV"])
+    batched_cpu = statistics.median(cpu["BatchedGridSearchCV"])
     ref = fitted["GridSearchCV"].cv_results_["mean_test_score"]
     got = fitted["BatchedGridSearchCV"].cv_results_["mean_test_score"]
     diff = float(np.max(np.abs(ref - got)))
@@ -147,7 +152,11 @@ def run_case(name, spec, repeats, parallel):
     for label in runs:
         seconds = statistics.median(times[label])
         ratio = batched / seconds
-        rows.append([name, label, f"{seconds:.2f}", f"{ratio:.3f}"])
+        # CPU time of this process (workers of n_jobs=-1 not counted)
+        cpu_cell = ("-" if "n_jobs" in label else
+                    f"{statistics.median(cpu[label]):.2f} "
+                    f"({batched_cpu / statistics.median(cpu[label]):.3f})")
+        rows.append([name, label, f"{seconds:.2f}", f"{ratio:.3f}", cpu_cell])
         if label in spec["goals"]:
             target = spec["goals"][label]
             goals.append([name, f"batched / {label}", f"{ratio:.3f}", f"<= {target}",
@@ -186,13 +195,13 @@ def main():
         all_rows += rows
         all_goals += goals
         notes.append(note)
-        print(table(["case", "search", "seconds", "batched / this"], rows), flush=True)
+        print(table(HEADERS, rows), flush=True)
         print(note, flush=True)
     report = "\n\n".join([
         f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
         f"{os.cpu_count()} CPUs, load average {load[0]:.1f} at start, "
         f"{os.getloadavg()[0]:.1f} at end",
-        table(["case", "search", "seconds", "batched / this"], all_rows),
+        table(HEADERS, all_rows),
         table(["case", "ratio", "measured", "goal", ""], all_goals),
         "\n".join(f"- {n}" for n in notes)])
     print("\n" + report)

@@ -53,4 +53,10 @@ def routed_fit_params(search, params):
     return {k: v for k, v in params.items() if k != "groups"}  # pragma: no cover
 
 
-__all__ = ["SklearnInvalidParameterError", "check_method_params", "routed_fit_params"]
+def num_samples(X):
+    """Number of rows of an array-like, a sparse matrix or a data frame."""
+    return _num_samples(X)
+
+
+__all__ = ["SklearnInvalidParameterError", "check_method_params", "num_samples",
+           "routed_fit_params"]

@@ -82,7 +82,7 @@ class PrefitSession:
         found = self.results.get(key)
         if found is None:
             return solver(net, data, options, state, random_state, incremental)
-        result, trained_state = copy.deepcopy(found)
+        result, trained_state = _copied(*found)
         vars(state).update(vars(trained_state))
         self.hits += 1
         return result
@@ -110,6 +110,39 @@ def solver_for(estimator, solver):
     return solve
 
 
+def _copied(result, state):
+    """Copies of a stored result and state (cheaper than a deep copy)."""
+    result = copy.copy(result)
+    for name, value in vars(result).items():
+        if isinstance(value, np.ndarray):
+            setattr(result, name, value.copy())
+        elif isinstance(value, list):
+            setattr(result, name, [v.copy() if isinstance(v, np.ndarray) else v
+                                   for v in value])
+    state = copy.copy(state)
+    for name, value in vars(state).items():
+        if isinstance(value, np.ndarray):
+            setattr(state, name, value.copy())
+        elif isinstance(value, list):
+            setattr(state, name, [list(v) for v in value])
+        elif isinstance(value, dict):
+            setattr(state, name, {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                                  for k, v in value.items()})
+    return result, state
+
+
+_PARAM_NAMES = {}
+
+
+def _param_names(estimator):
+    """The constructor's parameter names (what ``get_params`` reads), cached
+    per class: ``get_params`` inspects the signature at every call."""
+    cls = type(estimator)
+    if cls not in _PARAM_NAMES:
+        _PARAM_NAMES[cls] = sorted(estimator.get_params(deep=False))
+    return _PARAM_NAMES[cls]
+
+
 def _token(value):
     """A hashable, exact stand-in for a parameter value."""
     if isinstance(value, np.random.RandomState):
@@ -133,8 +166,8 @@ def fingerprint(array):
 def problem_key(estimator, data):
     """Identifies a fit: the estimator's class and parameters and the exact
     training (and validation) arrays its solver gets."""
-    params = estimator.get_params(deep=False)
     return (type(estimator).__qualname__,
-            tuple(sorted((name, _token(value)) for name, value in params.items())),
+            tuple((name, _token(getattr(estimator, name)))
+                  for name in _param_names(estimator)),
             tuple(fingerprint(getattr(data, name)) for name in (
                 "X", "Y", "sample_weight", "X_val", "Y_val", "sample_weight_val")))

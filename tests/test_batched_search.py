@@ -75,7 +75,7 @@ def test_scores_equal_grid_search(Estimator, solver, early_stopping, regression,
     reference, batched = _both(estimator, grid, X, y, cv=3, return_train_score=True)
     _assert_same_results(reference, batched)
     # every one of the loop's fits installed a batched result
-    assert batched._n_batched_fits == 12 * 3
+    assert batched._n_batched_fits == 12 * 3 + 1  # the refit too
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
@@ -86,7 +86,8 @@ def test_restarts_are_members(Estimator, regression, classification):
     reference, batched = _both(estimator, grid, X, y, cv=3)
     _assert_same_results(reference, batched)
     best_ref, best = reference.best_estimator_, batched.best_estimator_
-    np.testing.assert_array_equal(best.restart_losses_, best_ref.restart_losses_)
+    np.testing.assert_allclose(best.restart_losses_, best_ref.restart_losses_, atol=1e-9)
+    assert best.best_restart_ == best_ref.best_restart_
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
@@ -161,7 +162,7 @@ def test_mixed_depths_and_activations_form_groups(regression, capsys):
     out = capsys.readouterr().out
     # three activations x two depths
     assert "[group 6/6" in out
-    assert batched._n_batched_fits == 12 * 3
+    assert batched._n_batched_fits == 12 * 3 + 1  # the refit too
 
 
 def test_memory_budget_splits_batches(regression, capsys):
@@ -220,7 +221,7 @@ def test_pipeline(Estimator, regression, classification):
             "standardscaler__with_mean": [True, False]}
     reference, batched = _both(pipe, grid, 10 * X + 3, y, cv=3)
     _assert_same_results(reference, batched)
-    assert batched._n_batched_fits == 4 * 3
+    assert batched._n_batched_fits == 4 * 3 + 1
 
 
 def test_multimetric_refit_by_name(classification):
@@ -263,7 +264,7 @@ def test_groups_and_splitters(regression):
     # a shuffling splitter without a seed: the loop scores the very splits trained
     batched = BatchedGridSearchCV(estimator, grid, cv=ShuffleSplit(3, test_size=0.3)
                                   ).fit(X, y)
-    assert batched._n_batched_fits == 2 * 3
+    assert batched._n_batched_fits == 2 * 3 + 1
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
@@ -276,7 +277,7 @@ def test_sample_weight(Estimator, regression, classification):
     reference, batched = _both(estimator, grid, X, y, cv=3,
                                fit_params={"sample_weight": sample_weight})
     _assert_same_results(reference, batched)
-    assert batched._n_batched_fits == 4 * 3
+    assert batched._n_batched_fits == 4 * 3 + 1
     unweighted = BatchedGridSearchCV(estimator, grid, cv=3).fit(X, y)
     assert not np.allclose(unweighted.cv_results_["mean_test_score"],
                            batched.cv_results_["mean_test_score"])
@@ -318,4 +319,17 @@ def test_step_function_estimator_parameters(regression, classification, refit):
                 "estimator__alpha": [1e-4, 0.1]}
         reference, batched = _both(step, grid, X, y, cv=3)
         _assert_same_results(reference, batched)
-        assert batched._n_batched_fits == 4 * 3
+        assert batched._n_batched_fits == 4 * 3 + 1
+
+
+def test_refit_trained_ahead_on_small_data(regression):
+    X, y = regression
+    estimator = SigmoidMLPRegressor(max_iter=8, learning_rate_init=0.1, random_state=0,
+                                    device="cpu")
+    grid = {"hidden_layer_sizes": [(2,), (5,)]}
+    reference, batched = _both(estimator, grid, X, y, cv=3)
+    # every fold's fit and the refit installed a batched result
+    assert batched._n_batched_fits == 2 * 3 + 1
+    for a, b in zip(batched.best_estimator_.coefs_, reference.best_estimator_.coefs_):
+        np.testing.assert_allclose(a, b, atol=1e-9)
+    assert batched.best_estimator_.n_iter_ == reference.best_estimator_.n_iter_

@@ -47,7 +47,7 @@ _MULTI_THREAD_WORK = 16_000_000
 # units of the cost of one element of a per-row tensor: members of different
 # widths share a batch while the padding costs less than the steps it saves.
 # On a GPU a step costs its kernel launches, whatever the sizes.
-_STEP_OVERHEAD = {"cpu": 100_000, "cuda": 10_000_000}
+_STEP_OVERHEAD = {"cpu": 300_000, "cuda": 10_000_000}
 
 
 def group_key(problem):
@@ -80,6 +80,18 @@ def _row_elements(shapes, batch_rows, memory=False):
         # activations, deltas and upstream gradients, the gathered minibatch
         return 8 * n_params + 4 * batch_rows * units
     return batch_rows * (4 * units + sum(i * o for i, o in shapes)) + 10 * n_params
+
+
+def cheap_to_add(problems):
+    """Whether adding ``problems`` to the batches costs less per step than
+    a couple of steps' fixed cost: then training them along saves their
+    own sequential fits (the refit of a search on small data)."""
+    if not problems:
+        return False
+    overhead = _STEP_OVERHEAD.get(problems[0].net.device.type, _STEP_OVERHEAD["cpu"])
+    work = sum(p.net.n_restarts * _row_elements(p.net.shapes, p.options.batch_size)
+               for p in problems)
+    return work <= 2 * overhead
 
 
 def padded_shapes(problems):

@@ -8,9 +8,9 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GridSearchCV, check_cv
 from sklearn.utils import _safe_indexing, indexable
 
-from .._compat import check_method_params, routed_fit_params
+from .._compat import check_method_params, num_samples, routed_fit_params
 from .._prefit import Captured, PrefitSession, active_session
-from ._batched import train_problems
+from ._batched import cheap_to_add, train_problems
 
 _BATCHED_SOLVERS = ("adam", "sgd")
 
@@ -221,6 +221,16 @@ class BatchedGridSearchCV(GridSearchCV):
                     if problem is not None:
                         problems.append(problem)
         unique = {p.key: p for p in problems if p.solver in _BATCHED_SOLVERS}
+        if self.refit and unique:
+            # the refit on all rows, trained with the rest when that is cheap
+            full = np.arange(num_samples(X))
+            with session.capture(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                refits = [_capture(base, candidate, X, y, full, fit_params)
+                          for candidate in candidates]
+            refits = [p for p in refits if p is not None and p.solver in _BATCHED_SOLVERS]
+            if cheap_to_add(refits):
+                unique.update((p.key, p) for p in refits)
         if self.verbose:
             print("[BatchedGridSearchCV] %d of %d fits captured; training %d adam/sgd "
                   "problems (%d networks) together, %d lbfgs fits one by one"
