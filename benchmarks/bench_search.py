@@ -3,8 +3,10 @@
 Every case runs the same estimator, grid and splits through
 ``skorchlite.model_selection.BatchedGridSearchCV`` and scikit-learn's
 ``GridSearchCV`` (``n_jobs=1``, the reference, and ``n_jobs=-1`` beside
-it), checks that the scores agree, and reports the wall times and ratios
-(batched / other; below 1 the batched search is faster). adam and sgd run a
+it), checks that the scores agree, and reports the wall times, this process's CPU times and their ratios
+(batched / other; below 1 the batched search is faster). On a loaded,
+shared machine the CPU-time ratio is the steadier one (the wall time counts
+the time other processes hold the cores). adam and sgd run a
 fixed number of epochs (``tol=0, n_iter_no_change=max_iter``).
 
 Cases (``--cases``):
@@ -157,13 +159,15 @@ def run_case(name, spec, repeats, parallel):
                     f"{statistics.median(cpu[label]):.2f} "
                     f"({batched_cpu / statistics.median(cpu[label]):.3f})")
         rows.append([name, label, f"{seconds:.2f}", f"{ratio:.3f}", cpu_cell])
+        cpu_ratio = batched_cpu / statistics.median(cpu[label])
         if label in spec["goals"]:
             target = spec["goals"][label]
-            goals.append([name, f"batched / {label}", f"{ratio:.3f}", f"<= {target}",
-                          "met" if ratio <= target else "NOT met"])
+            goals.append([name, f"batched / {label}", f"{ratio:.3f}", f"{cpu_ratio:.3f}",
+                          f"<= {target}", "met" if ratio <= target else "NOT met"])
     if not spec["goals"]:
         goals.append([name, "batched / GridSearchCV",
                       f"{batched / statistics.median(times['GridSearchCV']):.3f}",
+                      f"{batched_cpu / statistics.median(cpu['GridSearchCV']):.3f}",
                       "reported", "-"])
     note = (f"{name}: {members} fits x {restarts} restart(s); max |mean_test_score "
             f"difference| = {diff:.2e}; best_params_ agree: "
@@ -202,7 +206,7 @@ def main():
         f"{os.cpu_count()} CPUs, load average {load[0]:.1f} at start, "
         f"{os.getloadavg()[0]:.1f} at end",
         table(HEADERS, all_rows),
-        table(["case", "ratio", "measured", "goal", ""], all_goals),
+        table(["case", "ratio", "wall", "CPU", "goal", "(wall)"], all_goals),
         "\n".join(f"- {n}" for n in notes)])
     print("\n" + report)
     RESULTS.parent.mkdir(exist_ok=True)

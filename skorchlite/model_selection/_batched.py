@@ -12,7 +12,9 @@ The loop is the single fit's (``skorchlite._solvers.fit_stochastic``), run
 for all members at once:
 
 - each problem draws its own shuffles from its own random state, once per
-  epoch while it trains, so its minibatches are the single fit's;
+  epoch while it trains, so its minibatches are the single fit's (a problem
+  whose epoch is one minibatch of all its rows skips the shuffle: the order
+  would change nothing but the rounding);
 - one global step serves minibatch ``k`` of every problem: rows are gathered
   from one device table with per-member index matrices; a problem with
   smaller or fewer minibatches gets weight-0 padding rows and is frozen in
@@ -58,10 +60,6 @@ def group_key(problem):
             net.loss, options.solver, options.score,
             problem.data.X_val is not None,
             bool(options.nesterovs_momentum) if options.solver == "sgd" else None)
-
-
-def widths(problem):
-    return [fan_out for _, fan_out in problem.net.shapes[:-1]]
 
 
 def member_bytes(problem, shapes, batch_rows):
