@@ -102,14 +102,8 @@ class BatchedGridSearchCV(GridSearchCV):
         Seconds spent refitting the best estimator.
 
     multimetric_ : bool
-        Whether several metrics were evaluated.
-
-    n_features_in_ : int
-        Number of features seen during fit (``refit`` only).
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of the features seen during fit (``refit`` only, when X has
-        string column names).
+        Whether several metrics were evaluated (``n_features_in_``,
+        ``feature_names_in_`` and ``classes_`` are also ``GridSearchCV``'s).
 
     See Also
     --------
