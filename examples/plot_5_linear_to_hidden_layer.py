@@ -2,29 +2,32 @@
 From linear regression to a hidden layer
 ========================================
 
-A network whose hidden unit does nothing (the identity activation) is a
-linear model in disguise: with one input, one hidden unit and one output it
-computes
+The smallest network has no hidden layer at all: with one input and one
+output it computes a straight line :math:`\\hat y = w x + b`, and training
+it is gradient descent on two numbers. We watch that descent over the loss
+surface for three learning rates. Then one identity hidden unit, which is
+still a line,
 
 .. math::
 
     \\hat y = w_2 (w_1 x + b_1) + b_2 = (w_1 w_2)\\, x + (b_1 w_2 + b_2),
 
-a straight line with slope :math:`w_1 w_2` and intercept
-:math:`b_1 w_2 + b_2`. Trained on the squared error without a penalty it
-must find the least-squares line, the one
-:class:`~sklearn.linear_model.LinearRegression` computes in closed form.
-
-Then we give the network something a line cannot fit, a parabola, and ten
-relu units, and watch the fit take shape epoch by epoch.
+and finally ten relu units that fit a curve no line can, watched epoch by
+epoch.
 """
 
 # %%
-# An identity network is a linear regression
-# -------------------------------------------
-# Ten noisy points near the line :math:`y = 0.5 x + 1`. ``alpha=0`` removes
-# the weight penalty (it would pull the network away from least squares) and
-# a small ``tol`` lets L-BFGS run until the gradient is tiny.
+# Gradient descent on a line
+# --------------------------
+# Ten noisy points near the line :math:`y = 0.5 x + 1` (``make_line``). A
+# network without a hidden layer is the line :math:`w x + b`, and plain
+# gradient descent (SGD without momentum on one batch of all ten points, no
+# weight penalty) takes one step per epoch on the loss
+# :math:`L(w, b) = \\frac{1}{2n} \\sum_i (w x_i + b - y_i)^2`:
+# :math:`w \\leftarrow w - \\eta\\, \\partial L / \\partial w`,
+# :math:`b \\leftarrow b - \\eta\\, \\partial L / \\partial b`. Written out
+# in numpy, it records ``(w, b)`` at every epoch. The three runs start from
+# the same point.
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.linear_model import LinearRegression
@@ -33,8 +36,90 @@ from skorchlite import SigmoidMLPRegressor
 from skorchlite.datasets import make_line, make_quadratic
 
 X_line, y_line = make_line(random_state=0)
-
 linreg = LinearRegression().fit(X_line, y_line)
+x = X_line.ravel()
+
+
+def loss(w, b):
+    """Half the mean squared error of the line w x + b (broadcasts over w, b)."""
+    residuals = np.multiply.outer(w, x) + np.expand_dims(b, -1) - y_line
+    return 0.5 * np.mean(residuals**2, axis=-1)
+
+
+runs = {1.0: 8, 0.1: 300, 0.01: 300}  # learning rate: epochs
+paths = {}
+for rate, epochs in runs.items():
+    w, b = [0.1], [0.43]
+    for _ in range(epochs):
+        residuals = w[-1] * x + b[-1] - y_line
+        w.append(w[-1] - rate * np.mean(residuals * x))
+        b.append(b[-1] - rate * np.mean(residuals))
+    paths[rate] = (np.array(w), np.array(b))
+
+best = (linreg.coef_[0], linreg.intercept_)
+print(f"least squares (LinearRegression): w = {best[0]:.4f}, b = {best[1]:.4f}, "
+      f"loss {loss(*best):.5f}")
+print(f"{'rate':>5} {'epochs':>6} {'w':>12} {'b':>12} {'loss':>12}")
+for rate, (w, b) in paths.items():
+    print(f"{rate:>5} {len(w) - 1:>6} {w[-1]:>12.4g} {b[-1]:>12.4g} {loss(w[-1], b[-1]):>12.4g}")
+xx = np.column_stack([np.ones_like(x), x])
+curvature = np.linalg.eigvalsh(xx.T @ xx / len(x))
+print(f"curvature of the loss (eigenvalues of its Hessian): {curvature.round(4)}")
+
+# %%
+# The loss is a bowl in ``(w, b)``, but a long and narrow one: its curvature
+# is 150 times larger across the valley than along it (the printed
+# eigenvalues), because ``x`` lies between 2 and 5, far from 0, so ``w`` and
+# ``b`` can trade off against each other. Gradient descent is stable only if
+# the learning rate is below 2 / (largest curvature), about 0.18 here.
+#
+# - **Learning rate 1** is above that limit: each step overshoots the valley
+#   by more than it corrects, and the weights grow tenfold per epoch
+#   (after 8 epochs ``w`` is in the tens of millions). Its panel is zoomed
+#   out: the second step already leaves it.
+# - **Learning rate 0.1** jumps into the valley in one step, then crawls
+#   along its flat floor: 300 epochs bring it close to the least-squares
+#   line, not onto it.
+# - **Learning rate 0.01** takes about 50 epochs to reach the valley floor
+#   and has gone only a short way along it after 300.
+def contours(ax, w_range, b_range):
+    """The loss surface as log-spaced contour lines over the given ranges."""
+    w_grid, b_grid = np.meshgrid(np.linspace(*w_range, 201), np.linspace(*b_range, 201))
+    surface = loss(w_grid, b_grid)
+    ax.contour(w_grid, b_grid, surface, cmap="viridis_r", linewidths=0.8,
+               levels=np.geomspace(loss(*best) * 1.05, surface.max(), 15))
+    ax.set(xlim=w_range, ylim=b_range, xlabel="w (slope)", ylabel="b (intercept)")
+
+
+fig, axes = plt.subplots(1, 4, figsize=(17, 4.2), layout="constrained")
+for ax, (rate, (w, b)) in zip(axes, paths.items()):
+    if rate == 1.0:  # a wider view: the first steps, then the path leaves the plot
+        contours(ax, (-8, 8), (-4, 5))
+        w, b = w[:3], b[:3]
+    else:
+        contours(ax, (-0.5, 1.5), (-0.5, 2.5))
+    ax.plot(w, b, "o-", color="C3", markersize=3, linewidth=1, label="gradient descent")
+    ax.plot(w[0], b[0], "s", color="k", label="start")
+    ax.plot(*best, "*", color="C1", markersize=14, label="least squares")
+    ax.set_title(f"learning rate {rate}: {len(paths[rate][0]) - 1} epochs")
+axes[0].annotate(f"epoch 2: ({paths[1.0][0][2]:.0f}, {paths[1.0][1][2]:.0f})",
+                 xy=(-8, -4), xytext=(-7.5, -3.3), fontsize="small", color="C3")
+axes[0].legend(loc="upper right", fontsize="small")
+for rate, (w, b) in paths.items():
+    axes[3].plot(np.arange(len(w)), loss(w, b), label=f"learning rate {rate}")
+axes[3].axhline(loss(*best), color="C1", linestyle=":", label="least squares")
+axes[3].set(yscale="log", ylim=(0.01, 1e4), xlabel="epoch",
+            ylabel="loss", title="loss after each epoch")
+axes[3].legend(fontsize="small")
+plt.show()
+
+# %%
+# An identity network is a linear regression
+# -------------------------------------------
+# The same ten points, now with one hidden unit whose activation is the
+# identity: the network is still a line. ``alpha=0`` removes
+# the weight penalty (it would pull the network away from least squares) and
+# a small ``tol`` lets L-BFGS run until the gradient is tiny.
 net = SigmoidMLPRegressor(
     hidden_layer_sizes=(1,), activation="identity", solver="lbfgs", alpha=0.0,
     tol=1e-10, max_iter=1000, random_state=0, device="cpu",
