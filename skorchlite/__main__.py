@@ -47,12 +47,15 @@ def _experiments(device):
     yield ("damped sine, 10 units", SigmoidMLPRegressor(
         (10,), solver="adam", learning_rate_init=1e-2, max_iter=3000, tol=1e-6,
         n_iter_no_change=50, **common), *damped, {
-        "step_function.png": lambda p, est, X, y: p.StepFunctionDisplay.from_estimator(est, X, y),
+        "step_function.png": lambda p, est, X, y: p.StepFunctionDisplay.from_estimator(
+            est, X, y, refit="thresholds", sharpness=(1, 4, 16, np.inf)),
     })
     yield ("rings, 3 units", SigmoidMLPClassifier((3,), solver="lbfgs", n_restarts=5,
                                                   **common), *rings, {
         "decision_lines.png": lambda p, est, X, y: p.DecisionLinesDisplay.from_estimator(est, X, y),
         "hidden_space.png": lambda p, est, X, y: p.HiddenSpaceDisplay.from_estimator(est, X, y),
+        "step_regions.png": lambda p, est, X, y: p.StepFunctionDisplay.from_estimator(
+            est, X, y, refit="thresholds"),
     })
     yield ("[0, 13], 2 units x10", SigmoidMLPRegressor((2,), solver="lbfgs", max_iter=1000,
                                                        n_restarts=10, **common), *restarts, {
@@ -89,10 +92,10 @@ def run_tour(out, device="cpu", figures=True):
             start = time.perf_counter()
             est.fit(X, y)
             seconds = time.perf_counter() - start
-        step_score = (np.nan if est.activation not in ("logistic", "tanh")
-                      else _score(est, X, y, step=True))
+        limit_score, refit_score = (np.nan, np.nan) if est.activation not in (
+            "logistic", "tanh") else _step_scores(est, X, y)
         rows.append((name, type(est).__name__, est.solver, est.n_restarts, est.n_iter_,
-                     est.loss_, est.score(X, y), step_score, seconds))
+                     est.loss_, est.score(X, y), limit_score, refit_score, seconds))
         if figures:
             for filename, draw in drawings.items():
                 display = draw(plotting, est, X, y)
@@ -101,12 +104,19 @@ def run_tour(out, device="cpu", figures=True):
     return rows
 
 
-def _score(est, X, y, step):
+def _step_scores(est, X, y):
+    """Scores of the plain step limit (predict_step) and of the step network
+    with moved thresholds and refitted output layer."""
+    from sklearn.base import is_classifier
+    from sklearn.frozen import FrozenEstimator
     from sklearn.metrics import accuracy_score, r2_score
 
-    if hasattr(est, "classes_"):
-        return accuracy_score(y, est.predict_step(X) if step else est.predict(X))
-    return r2_score(y, est.predict_step(X) if step else est.predict(X))
+    from skorchlite import StepFunctionClassifier, StepFunctionRegressor
+
+    score = accuracy_score if is_classifier(est) else r2_score
+    Step = StepFunctionClassifier if is_classifier(est) else StepFunctionRegressor
+    refitted = Step(FrozenEstimator(est), refit="thresholds").fit(X, y)
+    return score(y, est.predict_step(X)), refitted.score(X, y)
 
 
 def _check_arguments(args):
@@ -136,8 +146,8 @@ def main(argv=None):
         description="A short tour of skorchlite: fits SigmoidMLPRegressor and "
                     "SigmoidMLPClassifier on the teaching problems (noisy sine, damped "
                     "sine, rings, a restart problem, quadratic, line), prints a results "
-                    "table with the score of each network and of its step-function "
-                    "limit, and writes one PNG per display of skorchlite.plotting.")
+                    "table with the score of each network, of its plain step-function "
+                    "limit and of its refitted step network, and writes one PNG per display of skorchlite.plotting.")
     parser.add_argument("--out", default=DEFAULT_OUT, type=Path,
                         help=f"folder for the figures (default: ./{DEFAULT_OUT})")
     parser.add_argument("--device", default="cpu",
@@ -154,16 +164,18 @@ def main(argv=None):
     start = time.perf_counter()
     rows = run_tour(args.out, args.device, figures=not args.no_figures)
     header = ("problem", "estimator", "solver", "restarts", "n_iter", "loss", "score",
-              "step score", "seconds")
+              "step (limit)", "step (refit)", "seconds")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
-    for name, est, solver, restarts, n_iter, loss, score, step, seconds in rows:
-        step = "-" if np.isnan(step) else f"{step:.4f}"
+    for name, est, solver, restarts, n_iter, loss, score, limit, refit, seconds in rows:
+        limit, refit = ("-" if np.isnan(v) else f"{v:.4f}" for v in (limit, refit))
         print(f"| {name} | {est} | {solver} | {restarts} | {n_iter} | {loss:.5f} | "
-              f"{score:.4f} | {step} | {seconds:.2f} |")
+              f"{score:.4f} | {limit} | {refit} | {seconds:.2f} |")
     print("\nscore: R^2 (regression) or accuracy (classification) on the training data; "
-          "step score: the same for the network with every hidden unit replaced by its "
-          "0/1 step (predict_step).")
+          "step (limit): the same for the network with every hidden unit replaced by "
+          "its 0/1 step, output weights untouched (predict_step); step (refit): the "
+          "step network that explains the fit, thresholds moved and output layer "
+          "refitted (StepFunctionRegressor/-Classifier, refit='thresholds').")
     if not args.no_figures:
         print(f"Figures written to {args.out.resolve()}:")
         for png in sorted(args.out.glob("*.png")):

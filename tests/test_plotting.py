@@ -16,12 +16,19 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from conftest import DISPLAYS  # noqa: E402
+from sklearn.base import clone  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
+from sklearn.frozen import FrozenEstimator  # noqa: E402
 from sklearn.linear_model import LinearRegression  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import FunctionTransformer, StandardScaler  # noqa: E402
 
-from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor  # noqa: E402
+from skorchlite import (  # noqa: E402
+    SigmoidMLPClassifier,
+    SigmoidMLPRegressor,
+    StepFunctionClassifier,
+    StepFunctionRegressor,
+)
 from skorchlite.datasets import make_rings  # noqa: E402
 from skorchlite.plotting import (  # noqa: E402
     DecisionLinesDisplay,
@@ -137,38 +144,80 @@ def test_hidden_units_keeps_feature_names(sine_data):
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         HiddenUnitsDisplay.from_estimator(reg, X, sine_data[1])
-        StepFunctionDisplay.from_estimator(reg, X)
+        StepFunctionDisplay.from_estimator(reg, X, sine_data[1], sharpness=(2,))
 
 
 # -- StepFunctionDisplay ----------------------------------------------------------
 
 
-def test_step_function_thresholds_and_step_line(sine_reg, sine_data):
+def test_step_function_thresholds_limit_and_step_network(sine_reg, sine_data):
     X, y = sine_data
     disp = StepFunctionDisplay.from_estimator(sine_reg, X, y)
     grid = _grid(disp)
-    w, b = sine_reg.coefs_[0][0], sine_reg.intercepts_[0]
+    step = StepFunctionRegressor(FrozenEstimator(sine_reg)).fit(X, y)
+    w, b = step.coefs_[0][0], step.intercepts_[0]
     thresholds = np.sort(-b / w)
     inside = thresholds[(thresholds >= X.min()) & (thresholds <= X.max())]
     np.testing.assert_allclose(disp.thresholds_, inside)
     assert len(disp.threshold_lines_) == len(inside)
     np.testing.assert_allclose([line.get_xdata()[0] for line in disp.threshold_lines_], inside)
-    np.testing.assert_allclose(disp.step_line_.get_ydata(), sine_reg.predict_step(grid))
+    np.testing.assert_allclose(disp.limit_line_.get_ydata(), sine_reg.predict_step(grid))
+    np.testing.assert_allclose(disp.step_line_.get_ydata(), step.predict(grid))
     np.testing.assert_allclose(disp.fit_line_.get_ydata(), sine_reg.predict(grid))
     assert disp.step_line_.get_drawstyle().startswith("steps")
+    assert disp.step_line_.get_label() == 'step network (refit="output")'
+
+
+def test_step_function_passage_over_sharpness(sine_reg, sine_data):
+    X, y = sine_data
+    disp = StepFunctionDisplay.from_estimator(sine_reg, X, y, refit="thresholds",
+                                              sharpness=(1, 4, 16, np.inf))
+    assert sorted(disp.sharpness_lines_) == [1, 4, 16, np.inf]
+    grid = _grid(disp)
+    step = StepFunctionRegressor(FrozenEstimator(sine_reg), refit="thresholds").fit(X, y)
+    np.testing.assert_allclose(disp.sharpness_lines_[np.inf].get_ydata(), step.predict(grid))
+    np.testing.assert_allclose(disp.step_line_.get_ydata(), step.predict(grid))
+    sharp4 = clone(step).set_params(sharpness=4.0).fit(X, y)
+    np.testing.assert_allclose(disp.sharpness_lines_[4].get_ydata(), sharp4.predict(grid))
+    np.testing.assert_allclose(disp.thresholds_, step.thresholds_)
+    # a fitted step network is drawn as it is, without refitting
+    drawn = StepFunctionDisplay.from_estimator(step, X)
+    np.testing.assert_allclose(drawn.step_line_.get_ydata(), step.predict(grid))
+    with pytest.raises(ValueError, match="refit='output' was given"):
+        StepFunctionDisplay.from_estimator(step, X, y, refit="output")
+    with pytest.raises(ValueError, match="sharpness must be"):
+        StepFunctionDisplay.from_estimator(sine_reg, X, y, sharpness=(1, 0))
+    with pytest.raises(ValueError, match="pass y"):
+        StepFunctionDisplay.from_estimator(sine_reg, X)
+
+
+def test_step_function_regions_in_two_dimensions(rings_clf, rings_data):
+    X, y = rings_data
+    disp = StepFunctionDisplay.from_estimator(rings_clf, X, y, grid_resolution=30)
+    step = StepFunctionClassifier(FrozenEstimator(rings_clf)).fit(X, y)
+    xx0, xx1 = disp.grid
+    predicted = step.predict(np.column_stack([xx0.ravel(), xx1.ravel()]))
+    np.testing.assert_array_equal(disp.step_fit.ravel(), predicted)  # classes 0/1
+    assert disp.regions_ is not None and disp.fit_contours_ is not None
+    assert len(disp.unit_lines_) == 3
+    for line, w, b in zip(disp.unit_lines_, step.coefs_[0].T, step.intercepts_[0]):
+        np.testing.assert_allclose(line.get_xydata() @ w + b, 0, atol=1e-8)
+    with pytest.raises(ValueError, match="1-D inputs only"):
+        StepFunctionDisplay.from_estimator(rings_clf, X, y, sharpness=(1, np.inf))
 
 
 def test_step_function_tanh(sine_data):
     reg = SigmoidMLPRegressor((3,), activation="tanh", **FAST).fit(*sine_data)
-    disp = StepFunctionDisplay.from_estimator(reg, sine_data[0])
+    disp = StepFunctionDisplay.from_estimator(reg, *sine_data, refit="none")
     np.testing.assert_allclose(disp.step_line_.get_ydata(), reg.predict_step(_grid(disp)))
+    assert disp.limit_line_ is None  # the plain limit is the step network
 
 
 @pytest.mark.parametrize("activation", ["relu", "identity"])
 def test_step_function_rejects_activation_without_step(sine_data, activation):
     reg = SigmoidMLPRegressor((2,), activation=activation, **FAST).fit(*sine_data)
     with pytest.raises(ValueError, match=f"step limit.*activation='{activation}'"):
-        StepFunctionDisplay.from_estimator(reg, sine_data[0])
+        StepFunctionDisplay.from_estimator(reg, *sine_data)
 
 
 def test_step_function_constructor_keeps_thresholds_in_range():
@@ -393,8 +442,12 @@ def test_rejects_other_estimators(sine_data):
 def test_1d_displays_reject_2d_input(Display, rings_clf, rings_data, sine_reg):
     with pytest.raises(ValueError, match=r"exactly 1 feature column.*got X of shape \(120, 2\)"):
         Display.from_estimator(sine_reg, *rings_data)
-    with pytest.raises(ValueError, match="fitted on 1 feature"):
-        Display.from_estimator(rings_clf, rings_data[0][:, :1])
+    if Display is StepFunctionDisplay:  # draws 2-D networks too
+        with pytest.raises(ValueError, match=r"exactly 2 feature column.*\(120, 1\)"):
+            Display.from_estimator(rings_clf, rings_data[0][:, :1], rings_data[1])
+    else:
+        with pytest.raises(ValueError, match="fitted on 1 feature"):
+            Display.from_estimator(rings_clf, rings_data[0][:, :1])
 
 
 def test_decision_lines_reject_1d_input(sine_reg, sine_data):

@@ -381,7 +381,7 @@ def test_damped_sine_goals(damped_sine_network):
 
 
 def test_rings_step_accuracy_equals_smooth_accuracy():
-    X, y = make_rings(2000, random_state=0)
+    X, y = make_rings(1000, random_state=0)  # 1,000 points per class
     net = SigmoidMLPClassifier((3,), solver="lbfgs", n_restarts=5, random_state=0,
                                device="cpu").fit(X, y)
     step = StepFunctionClassifier(FrozenEstimator(net), refit="output").fit(X, y)
