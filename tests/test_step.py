@@ -266,6 +266,16 @@ def test_thresholds_lower_the_log_loss_of_a_classifier():
     assert losses["thresholds"] < losses["output"] < losses["none"]
 
 
+def test_thresholds_lower_the_poisson_loss():
+    X, _ = _wave(150)
+    y = np.random.RandomState(0).poisson(np.exp(np.sin(2 * X.ravel())))
+    net = _net(sizes=(4,), loss="poisson").fit(X, y)
+    steps = {refit: StepFunctionRegressor(FrozenEstimator(net), refit=refit).fit(X, y)
+             for refit in ("none", "output", "thresholds")}
+    assert steps["thresholds"].loss_ < steps["output"].loss_ < steps["none"].loss_
+    assert np.all(steps["thresholds"].predict(X) > 0)  # an exponential output
+
+
 # -- fitted attributes and FrozenEstimator ----------------------------------------
 
 
