@@ -737,3 +737,22 @@ def test_hidden_space_small_panels_keep_axis_labels():
         HiddenSpaceDisplay(codes, y=np.arange(50) % 2, classes=[0, 1], units=units).plot(
             ax=fig.add_subplot(2, 5, i + 1, projection="3d"))
     assert _outside_figure(fig) == []
+
+
+def test_step_function_pipeline_ending_in_a_step_network(sine_data, rings_data):
+    X, y = sine_data
+    pipe = make_pipeline(StandardScaler(), StepFunctionRegressor(
+        SigmoidMLPRegressor((4,), **FAST), refit="thresholds")).fit(X, y)
+    disp = StepFunctionDisplay.from_estimator(pipe, X, y, color="purple")
+    grid = _grid(disp)
+    np.testing.assert_allclose(disp.step_line_.get_ydata(), pipe.predict(grid))
+    scaler, step = pipe[0], pipe[-1]
+    # the moved thresholds, in the user's units
+    expected = step.thresholds_ * scaler.scale_[0] + scaler.mean_[0]
+    np.testing.assert_allclose(disp.thresholds_, expected)
+    assert matplotlib.colors.same_color(disp.step_line_.get_color(), "purple")
+    # 2-D, through a non-affine step: the units' switching curves
+    Xr, yr = rings_data
+    curved = make_pipeline(FunctionTransformer(np.sinh), SigmoidMLPClassifier((3,), **FAST))
+    disp = StepFunctionDisplay.from_estimator(curved.fit(Xr, yr), Xr, yr, grid_resolution=40)
+    assert disp.preactivations is not None and disp.regions_ is not None
