@@ -36,7 +36,7 @@ from sklearn.metrics import r2_score
 
 from skorchlite import SigmoidMLPRegressor, StepFunctionRegressor
 from skorchlite.datasets import make_damped_sine
-from skorchlite.plotting import HiddenUnitsDisplay, StepFunctionDisplay
+from skorchlite.plotting import StepFunctionDisplay
 
 # 5000 steps is a fixed budget, shorter than full convergence: the
 # ConvergenceWarning that says so is expected here.
@@ -69,8 +69,8 @@ print(f"R^2 of the plain step limit (predict_step):             {plain.score(X, 
 # 2. Why the plain limit fails: output weights that cancel
 # ---------------------------------------------------------
 # The fit is the output bias plus each unit's contribution ``v_i sigma(w_i x
-# + b_i)``. On the left, these contributions (``HiddenUnitsDisplay`` with
-# ``scaled=True``): several are far larger than the data (up to about 13, where
+# + b_i)``. On the left, these contributions (thin lines; ``HiddenUnitsDisplay``
+# with ``scaled=True`` draws them too): several are far larger than the data (up to about 13, where
 # the data stay within 3.5), and they come in pairs of opposite sign whose
 # *soft* edges overlap, so their sum is a bump of the right size. On the right,
 # the same contributions with hard steps: each pair now adds up to a box of
@@ -93,11 +93,16 @@ print(f"x-length over which a unit of median |w| switches from 0.1 to 0.9: "
 
 fig, (ax_soft, ax_hard) = plt.subplots(1, 2, figsize=(13, 4.5), layout="constrained",
                                        sharey=True)
-HiddenUnitsDisplay.from_estimator(net, X, y, scaled=True, ax=ax_soft)
-ax_soft.set_title("smooth units times their output weights")
+soft = net.hidden_activations(X)[0]
 for i in range(len(out_weights)):
+    ax_soft.plot(x, out_weights[i] * soft[:, i], linewidth=1, alpha=0.7)
     ax_hard.plot(x, out_weights[i] * steps[:, i], drawstyle="steps-mid", linewidth=1,
                  alpha=0.7)
+ax_soft.scatter(x, y, s=8, color="0.55", label="data")
+ax_soft.plot(x, net.predict(X), color="black", linewidth=2, label="sum + bias: the fit")
+ax_soft.set(xlabel="x", ylabel="y; unit x output weight",
+            title="smooth units times their output weights (thin lines)")
+ax_soft.legend(fontsize="small", loc="lower left")
 ax_hard.scatter(x, y, s=8, color="0.55", label="data")
 ax_hard.plot(x, net.predict_step(X), color="C1", linewidth=2, drawstyle="steps-mid",
              label="sum + bias: the plain limit")
