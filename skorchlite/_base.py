@@ -532,8 +532,17 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         >>> reg.transform(X).shape
         (20, 3)
         """
-        check_is_fitted(self)
+        self._check_hidden_layer("transform")
         return self._evaluate(X, hidden=[len(self.coefs_) - 2])[0]
+
+    def _check_hidden_layer(self, caller):
+        check_is_fitted(self)
+        if len(self.coefs_) < 2:
+            raise ValueError(
+                f"{caller} gives the activations of the last hidden layer, and this "
+                f"{type(self).__name__} has none (hidden_layer_sizes="
+                f"{self.hidden_layer_sizes!r}: a linear model of its inputs). Use "
+                "predict, or fit with at least one hidden layer.")
 
     def hidden_activations(self, X, *, step=False):
         """Activations of every hidden layer.
@@ -551,7 +560,8 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         Returns
         -------
         activations : list of ndarray of shape (n_samples, units)
-            One array per hidden layer, in order.
+            One array per hidden layer, in order (an empty list for
+            ``hidden_layer_sizes=()``).
 
         Examples
         --------
@@ -574,6 +584,7 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     @property
     def _n_features_out(self):
         """Number of columns ``transform`` returns (for get_feature_names_out)."""
+        self._check_hidden_layer("get_feature_names_out")
         return self.coefs_[-1].shape[0]
 
     # -- persistence --------------------------------------------------------------

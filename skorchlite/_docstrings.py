@@ -60,6 +60,11 @@ def _entries(block):
 _MLP_PARAMETERS = """
     hidden_layer_sizes : int or sequence of int, default=(100,)
         The ith element is the number of units in the ith hidden layer.
+        ``()`` means no hidden layer: a linear (regressor) or logistic
+        (classifier) model of the inputs, trained by ``solver``, as in
+        scikit-learn; ``transform`` then raises a ``ValueError``,
+        ``hidden_activations`` returns an empty list and ``predict_step``
+        equals ``predict``.
 
     activation : {'logistic', 'tanh', 'relu', 'identity'}, default='logistic'
         Activation function of the hidden units: the logistic sigmoid

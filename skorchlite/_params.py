@@ -124,18 +124,18 @@ class RandomState:
 
 
 class LayerSizes:
-    """A positive int or a non-empty sequence of positive ints."""
+    """A positive int or a sequence of positive ints (empty: no hidden layer,
+    as scikit-learn allows)."""
 
     def __call__(self, value):
         if Interval(Integral, 1, None, "left")(value):
             return True
         if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
             return False
-        sizes = list(value)
-        return len(sizes) > 0 and all(Interval(Integral, 1, None, "left")(s) for s in sizes)
+        return all(Interval(Integral, 1, None, "left")(s) for s in value)
 
     def __str__(self):
-        return "a positive int or a non-empty sequence of positive ints"
+        return "a positive int or a sequence of positive ints (() for no hidden layer)"
 
 
 class Device:

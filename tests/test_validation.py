@@ -95,8 +95,9 @@ def test_failed_refit_keeps_previous_fit(Estimator):
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 @pytest.mark.parametrize("param, value, message", [
     ("hidden_layer_sizes", (3, 0), "'hidden_layer_sizes' parameter of {name} must be a "
-     "positive int or a non-empty sequence of positive ints. Got (3, 0) instead."),
-    ("hidden_layer_sizes", (), "Got () instead."),
+     "positive int or a sequence of positive ints (() for no hidden layer). Got (3, 0) "
+     "instead."),
+    ("hidden_layer_sizes", 0, "Got 0 instead."),
     ("activation", "sigmoid", "'activation' parameter of {name} must be one of "
      "'logistic', 'tanh', 'relu', 'identity'. Got 'sigmoid' instead."),
     ("solver", "newton", "Got 'newton' instead."),
