@@ -21,6 +21,7 @@ from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._cache import DeviceCache, fingerprint
+from ._callbacks import CallbackSupportMixin, FitMonitor, with_callbacks
 from ._device import as_device, plan_prediction, plan_training, thread_limits
 from ._init import glorot_uniform
 from ._network import STEP_LIMITS, BatchedMLP, torch_dtype
@@ -98,7 +99,8 @@ def check_sample_weight(sample_weight, n_samples, dtype):
     return sample_weight
 
 
-class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, ABC):
+class BaseSigmoidMLP(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                     BaseEstimator, ABC):
     """Shared implementation of :class:`SigmoidMLPRegressor` and
     :class:`SigmoidMLPClassifier`. Not for direct use."""
 
@@ -215,6 +217,7 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         """
         validate_params(self)
 
+    @with_callbacks
     def _fit(self, X, y, sample_weight, incremental):
         self._validate_params()
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
@@ -259,9 +262,16 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         if net is None:
             net = BatchedMLP(coefs, intercepts, self.activation, out_activation, loss,
                              device, torch_dtype(compute))
+        monitor = FitMonitor.start(
+            self, X, y, sample_weight, task_name="partial_fit" if incremental else "fit",
+            n_restarts=self.n_restarts, n_leaves=1 if incremental else self.max_iter,
+            leaf_name="epoch" if spec.stochastic else "iteration",
+            fitted={"n_layers_": len(layer_units), "n_outputs_": layer_units[-1],
+                    "out_activation_": out_activation, "device_": device})
         with thread_limits(device, work):
             solve = solver_for(self, spec.fit)
-            result = solve(net, data, options, state, random_state, incremental)
+            result = solve(net, data, options, state, random_state, incremental,
+                           monitor=monitor)
         # numpy copies (never views of the network's buffer), in scikit-learn's
         # dtype where the device computed in another (MPS)
         result.coefs = [np.array(c, dtype=dtype) for c in result.coefs]
@@ -277,6 +287,8 @@ class BaseSigmoidMLP(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                 self._restart_intercepts, state), net)
         self._warn_convergence(result, best, spec, options, incremental)
         self._warn_explosion(result.initial_losses[best], spec, result.interrupted)
+        if monitor is not None:
+            monitor.end_fit()
         return self
 
     def _training_key(self, device, compute, out_activation, loss, options, coefs,

@@ -195,6 +195,7 @@ def thread_limits(device, work_per_step):
     """
     single = device.type != "cpu" or work_per_step < SINGLE_THREAD_WORK
     with _thread_lock:
+        entered_with = torch.get_num_threads()
         if _thread_state["depth"] == 0:
             _thread_state["torch"] = torch.get_num_threads()
             _thread_state["blas"] = _blas_controller().limit(limits=1, user_api="blas")
@@ -210,3 +211,7 @@ def thread_limits(device, work_per_step):
                 _thread_state["blas"].restore_original_limits()
                 if torch.get_num_threads() != _thread_state["torch"]:
                     torch.set_num_threads(_thread_state["torch"])
+            elif torch.get_num_threads() != entered_with:
+                # a prediction nested in a fit (a callback scoring the model)
+                # hands the fit back the threads it had
+                torch.set_num_threads(entered_with)

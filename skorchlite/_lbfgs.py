@@ -20,16 +20,21 @@ to it.
 import numpy as np
 import torch
 
+from ._callbacks import STOPPED_MESSAGE
 from ._network import to_numpy, to_tensor
 from ._state import FitResult
 
 
 @torch.inference_mode()
-def fit_lbfgs(net, data, options, state, random_state=None, incremental=False):
+def fit_lbfgs(net, data, options, state, random_state=None, incremental=False,
+              monitor=None):
     """Train every restart with scipy's L-BFGS-B (float64, torch gradients).
 
     A restart whose loss ends nan or inf is marked as diverged; Ctrl-C ends
     the training with the weights reached so far (later restarts not run).
+    ``monitor`` (a :class:`~skorchlite._callbacks.FitMonitor`, or None) sees
+    every iteration of every restart; a restart whose callbacks ask to stop
+    stops.
     """
     X, Y, sw = (net.to_device(a) for a in (data.X, data.Y, data.sample_weight))
     weight_sum = float(X.shape[0] if sw is None else data.sample_weight.sum())
@@ -37,7 +42,9 @@ def fit_lbfgs(net, data, options, state, random_state=None, incremental=False):
     result = FitResult.empty(net.n_restarts)
     result.initial_losses = np.full(net.n_restarts, np.nan)
     args = (X, Y, sw, options.alpha, weight_sum)
-    _run_sequential(net, args, options, state, result)
+    _run_sequential(net, args, options, state, result, monitor)
+    if monitor is not None:  # what Ctrl-C left open
+        monitor.end_restarts(result.losses, result.n_iter)
     result.coefs, result.intercepts = net.get_params()
     return result
 
@@ -58,7 +65,7 @@ def _record(outcome, r, scipy_result, max_iter):
     outcome.messages[r] = "scipy status %d: %s" % (scipy_result.status, scipy_result.message)
 
 
-def _run_sequential(net, args, options, state, outcome):
+def _run_sequential(net, args, options, state, outcome, monitor=None):
     for r in range(net.n_restarts):
         one = net.restart(r)
         params, grads = one.flat.view(-1), one.grad.view(-1)
@@ -66,9 +73,13 @@ def _run_sequential(net, args, options, state, outcome):
         objective = _objective(one, params, grads, args)
         callback = _callback(curve, options.verbose,
                              f"Restart {r}, iteration" if net.n_restarts > 1 else "Iteration")
+        x0 = to_numpy(params).astype(np.float64)
+        run = (objective, callback)
+        if monitor is not None:
+            monitor.begin_restarts(net, [r])
+            run = monitor.wrap_lbfgs(r, x0, objective, callback)
         try:
-            scipy_result = _minimize(objective, to_numpy(params).astype(np.float64),
-                                     options, callback)
+            scipy_result = _minimize(run[0], x0, options, run[1])
         except KeyboardInterrupt:
             # keep the point scipy last evaluated (it is in the buffer)
             outcome.losses[r] = objective.last_loss
@@ -81,6 +92,11 @@ def _run_sequential(net, args, options, state, outcome):
         params.copy_(to_tensor(scipy_result.x, net.device, net.dtype))
         _record(outcome, r, scipy_result, options.max_iter)
         outcome.initial_losses[r] = objective.first_loss
+        if monitor is not None:
+            if r in monitor.stopped:
+                outcome.converged[r] = True
+                outcome.messages[r] = STOPPED_MESSAGE
+            monitor.end_restarts(outcome.losses, outcome.n_iter)
 
 
 def _objective(net, params, grads, args):

@@ -71,17 +71,19 @@ class PrefitSession:
             self.capturing = False
 
     def solve(self, estimator, solver, net, data, options, state, random_state,
-              incremental=False):
+              incremental=False, monitor=None):
         fresh = not incremental and not any(state.loss_curves)
         if not fresh:
-            return solver(net, data, options, state, random_state, incremental)
+            return solver(net, data, options, state, random_state, incremental,
+                          monitor=monitor)
         key = problem_key(estimator, data)
         if self.capturing:
             raise Captured(Problem(key, options.solver, net, data, options, state,
                                    random_state))
         found = self.results.get(key)
         if found is None:
-            return solver(net, data, options, state, random_state, incremental)
+            return solver(net, data, options, state, random_state, incremental,
+                          monitor=monitor)
         result, trained_state = _copied(*found)
         vars(state).update(vars(trained_state))
         self.hits += 1
@@ -104,9 +106,11 @@ def solver_for(estimator, solver):
     if session is None:
         return solver
 
-    def solve(net, data, options, state, random_state, incremental=False):
+    def solve(net, data, options, state, random_state, incremental=False, monitor=None):
+        # a result trained ahead in a batch is installed without its epochs:
+        # the monitor (callbacks) sees only fits that train here
         return session.solve(estimator, solver, net, data, options, state, random_state,
-                             incremental)
+                             incremental, monitor)
     return solve
 
 

@@ -31,8 +31,11 @@ class SolverSpec:
     Attributes
     ----------
     fit : callable
-        ``fit(net, data, options, state, random_state, incremental)`` trains
-        every restart of ``net`` and returns a ``FitResult`` (``_state.py``).
+        ``fit(net, data, options, state, random_state, incremental, monitor=None)``
+        trains every restart of ``net`` and returns a ``FitResult``
+        (``_state.py``); ``monitor`` is the fit's
+        :class:`~skorchlite._callbacks.FitMonitor` (None without callbacks),
+        told of every restart and iteration.
     stochastic : bool
         Trains all restarts at once on minibatches, one epoch per iteration
         (``t_`` counts samples seen; ``best_loss_`` is tracked per epoch;

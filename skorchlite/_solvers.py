@@ -15,6 +15,7 @@ schedule.
 import numpy as np
 import torch
 
+from ._callbacks import STOPPED_MESSAGE
 from ._device import validation_chunk_rows
 from ._network import to_numpy, to_tensor
 from ._optim import make_optimizer
@@ -62,7 +63,8 @@ class _Minibatches:
 
 
 @torch.inference_mode()
-def fit_stochastic(net, data, options, state, random_state, incremental=False):
+def fit_stochastic(net, data, options, state, random_state, incremental=False,
+                   monitor=None):
     """Minibatch training of every restart at once (``adam`` or ``sgd``).
 
     Follows scikit-learn's epoch loop: one shuffle of the row indices per
@@ -71,7 +73,9 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
     ``"adaptive"`` learning-rate decrease) applied to each restart on its
     own. A restart that stops, or whose loss becomes nan or inf (it
     diverged), is frozen while the others go on. Ctrl-C ends the training
-    with the weights reached so far.
+    with the weights reached so far. ``monitor`` (a
+    :class:`~skorchlite._callbacks.FitMonitor`, or None) sees every epoch of
+    every restart; a restart whose callbacks ask to stop stops.
     """
     batches = _Minibatches(data, net, options.batch_size, options.shuffle)
     early_stopping = data.X_val is not None
@@ -96,8 +100,12 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
     result = FitResult.empty(R)
     active = np.ones(R, dtype=bool)
     scale = None  # per-row update factor; None while every restart trains
+    if monitor is not None:
+        monitor.begin_restarts(net, range(R))
     try:
         for _ in range(options.max_iter):
+            if monitor is not None:
+                monitor.begin_epoch(active)
             total = torch.zeros(R, device=net.device, dtype=net.dtype)
             for X, Y, sample_weight, weight_sum, rows in batches.epoch(random_state):
                 loss = net.loss_and_grad(X, Y, sample_weight, options.alpha, weight_sum)
@@ -114,6 +122,7 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
                 state.loss_curves[r].append(float(epoch_loss[r]))
             if options.verbose:
                 _print_iteration(result.n_iter, result.losses, active)
+            asked = monitor.end_epoch(epoch_loss) if monitor is not None else None
 
             diverged = active & ~np.isfinite(epoch_loss)
             if early_stopping:
@@ -134,6 +143,10 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
             stalled = active & ~diverged & (state.no_improvement > options.n_iter_no_change)
             stopping = (_trigger_stopping(stalled, state, options, optimizer, result.messages)
                         if stalled.any() else stalled)
+            if asked is not None and asked.any():
+                stopping = stopping | (asked & active & ~diverged)
+                for r in np.flatnonzero(asked & active & ~diverged):
+                    result.messages[r] = STOPPED_MESSAGE
             result.converged |= stopping
             result.diverged |= diverged
             for r in np.flatnonzero(diverged):
@@ -149,6 +162,8 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False):
 
     if early_stopping:
         net.flat.copy_(best_flat)
+    if monitor is not None:
+        monitor.end_restarts(result.losses, result.n_iter)
     state.optimizer = optimizer.state()
     result.coefs, result.intercepts = net.get_params()
     return result
