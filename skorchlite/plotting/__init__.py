@@ -24,6 +24,8 @@ The displays:
 - :class:`HiddenSpaceDisplay`: the data mapped into three hidden units.
 - :class:`LossCurveDisplay`: the loss curves of all restarts.
 - :class:`RestartsDisplay`: the final losses of all restarts, sorted.
+- :class:`TrainingAnimation`: the fit over training, from the
+  :class:`~skorchlite.callbacks.Snapshots` of a fit.
 
 matplotlib is imported when something is drawn, and ``import skorchlite``
 never imports this module.
@@ -43,6 +45,7 @@ Examples
 3
 """
 
+from ._animation import TrainingAnimation
 from ._decision import DecisionLinesDisplay
 from ._hidden import HiddenSpaceDisplay, HiddenUnitsDisplay
 from ._loss import LossCurveDisplay, RestartsDisplay
@@ -55,4 +58,5 @@ __all__ = [
     "HiddenSpaceDisplay",
     "LossCurveDisplay",
     "RestartsDisplay",
+    "TrainingAnimation",
 ]
