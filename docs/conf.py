@@ -50,6 +50,9 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("skorchlite",),
+    # animations built in an example (TrainingAnimation) are embedded as
+    # JavaScript players
+    "matplotlib_animations": (True, "jshtml"),
 }
 
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py",
