@@ -125,3 +125,22 @@ def test_bad_input():
                   np.hstack([X2, X2]), y2)
     with pytest.raises(ValueError, match="networks of 1 or 2 input features"):
         TrainingAnimation.from_snapshots(wide, np.hstack([X2, X2]), y2)
+
+
+def test_docstring_matches_what_it_has():
+    import inspect
+
+    doc = TrainingAnimation.__doc__
+
+    def documented(section):
+        match = re.search(rf"\n( *){section}\n\1-+\n(.*?)(\n\1[A-Z][A-Za-z ]+\n\1-+\n|\Z)",
+                          doc, re.S)
+        return re.findall(rf"^{match.group(1)}(\w+) :", match.group(2), re.M)
+
+    signature = [p for p in inspect.signature(TrainingAnimation.__init__).parameters
+                 if p != "self"]
+    assert documented("Parameters") == signature
+    snapshots = record(SigmoidMLPRegressor((2,), solver="lbfgs", max_iter=3,
+                                           random_state=0), X1, y1)
+    anim = TrainingAnimation.from_snapshots(snapshots, X1, y1, grid_resolution=10)
+    assert all(hasattr(anim, name) for name in documented("Attributes"))

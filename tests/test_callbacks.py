@@ -137,6 +137,20 @@ def test_task_tree_nested_under_grid_search(solver):
     assert {len(path) for path in leaf_paths} == {4, 5}
 
 
+def test_task_tree_nested_under_pipeline():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    recorder = PropagatedRecorder()
+    pipe = make_pipeline(StandardScaler(), small(SigmoidMLPRegressor, "lbfgs", n_restarts=2))
+    fit_quietly(pipe.set_callbacks(recorder), X, Y[SigmoidMLPRegressor])
+    mlp = pipe[-1]
+    assert recorder.count("begin", "restart") == recorder.count("end", "restart") == 2
+    assert recorder.count("end", "iteration") == sum(len(c) for c in mlp.restart_loss_curves_)
+    # below the pipeline's fit and its final-estimator task
+    assert {len(path) for _, name, path, _ in recorder.calls if name == "restart"} == {3}
+
+
 def test_no_callbacks_no_context():
     est = small(SigmoidMLPRegressor, "adam")
     est.fit(X, Y[SigmoidMLPRegressor])
@@ -348,3 +362,21 @@ def test_snapshots_refuse_bad_every(every):
 def test_snapshots_before_a_fit():
     with pytest.raises(AttributeError, match="has recorded no fit yet"):
         Snapshots().estimator_at(0)
+
+
+def _documented(doc, section):
+    match = re.search(rf"\n( *){section}\n\1-+\n(.*?)(\n\1[A-Z][A-Za-z ]+\n\1-+\n|\Z)",
+                      doc, re.S)
+    return re.findall(rf"^{match.group(1)}(\w+) :", match.group(2), re.M)
+
+
+def test_snapshots_docstring_matches_what_it_has():
+    import inspect
+
+    signature = [p for p in inspect.signature(Snapshots.__init__).parameters if p != "self"]
+    assert _documented(Snapshots.__doc__, "Parameters") == signature
+    snapshots = Snapshots(X=X)
+    fit_quietly(small(SigmoidMLPClassifier, "adam").set_callbacks(snapshots), X,
+                Y[SigmoidMLPClassifier])
+    documented = _documented(Snapshots.__doc__, "Attributes")
+    assert documented and all(hasattr(snapshots, name) for name in documented)

@@ -7,6 +7,8 @@ from ._common import (_DATA, _check_binary_or_regressor, _estimator_input, _grid
                       _grid_2d, _numeric_targets, _response, merge_style)
 from ._decision import _line_in_box
 
+_UNIT_COLORS = [f"C{k}" for k in (0, 1, 2, 4, 5, 6, 7, 8, 9)]  # C3 is the fit
+
 
 def _check_snapshots(snapshots, restart):
     from ..callbacks import Snapshots
@@ -319,7 +321,7 @@ class TrainingAnimation:
             twin = ax.twinx()
             n_units = self.units.shape[2]
             self.unit_lines_ = [twin.plot(x, self.units[0][:, i], linewidth=1, alpha=0.7,
-                                          color=f"C{i % 10}", linestyle="--",
+                                          color=_UNIT_COLORS[i % 9], linestyle="--",
                                           label="hidden units" if i == 0 else None)[0]
                                 for i in range(n_units)]
             u_low, u_high = np.nanmin(self.units), np.nanmax(self.units)
