@@ -151,6 +151,27 @@ def test_task_tree_nested_under_pipeline():
     assert {len(path) for _, name, path, _ in recorder.calls if name == "restart"} == {3}
 
 
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_batched_grid_search_with_callbacks(solver):
+    from skorchlite.model_selection import BatchedGridSearchCV
+
+    recorder = PropagatedRecorder()
+    params = {"alpha": [1e-4, 1e-1]}
+    estimator = small(SigmoidMLPRegressor, solver, n_restarts=2)
+    batched = BatchedGridSearchCV(estimator, params, cv=2).set_callbacks(recorder)
+    fit_quietly(batched, X, Y[SigmoidMLPRegressor])
+    plain = fit_quietly(BatchedGridSearchCV(estimator, params, cv=2), X,
+                        Y[SigmoidMLPRegressor])
+    np.testing.assert_array_equal(batched.cv_results_["mean_test_score"],
+                                  plain.cv_results_["mean_test_score"])
+    np.testing.assert_array_equal(batched.best_estimator_.coefs_[0],
+                                  plain.best_estimator_.coefs_[0])
+    # every fit is a task below the search; fits trained here (lbfgs, the
+    # refit) show their restarts
+    assert recorder.count("begin", "fit") == recorder.count("end", "fit") >= 5
+    assert recorder.count("begin", "restart") == recorder.count("end", "restart") >= 2
+
+
 def test_no_callbacks_no_context():
     est = small(SigmoidMLPRegressor, "adam")
     est.fit(X, Y[SigmoidMLPRegressor])
