@@ -26,21 +26,7 @@ import numpy as np
 
 from ._network import to_numpy
 
-try:
-    from sklearn.callback import CallbackSupportMixin, with_callbacks
-except ImportError:  # scikit-learn < 1.9: no callback API
-
-    class CallbackSupportMixin:
-        """Stands in for scikit-learn's mixin before scikit-learn 1.9."""
-
-        def set_callbacks(self, *callbacks):
-            """Callbacks need scikit-learn >= 1.9 (``sklearn.callback``)."""
-            raise ImportError(
-                "set_callbacks needs scikit-learn's callback API (sklearn.callback), "
-                "new in scikit-learn 1.9; upgrade scikit-learn to use callbacks.")
-
-    def with_callbacks(method):
-        return method
+from sklearn.callback import CallbackSupportMixin, with_callbacks  # noqa: F401
 
 
 def _unflatten(row, shapes):

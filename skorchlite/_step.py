@@ -17,6 +17,7 @@ evaluates every candidate position of one unit at once, from cumulative sums
 of the rows sorted along the unit's normal (see :func:`_sweep_one_layer`).
 """
 
+from contextlib import nullcontext
 from numbers import Real
 
 import numpy as np
@@ -31,6 +32,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._base import check_sample_weight, restore_on_error
+from ._callbacks import CallbackSupportMixin, with_callbacks
 from ._device import as_device, thread_limits
 from ._params import Interval, Options, validate_params
 
@@ -452,7 +454,8 @@ _LOSS = {value: key for key, value in _OUT.items()}
 # ---------------------------------------------------------------------------
 
 
-class _BaseStepFunction(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class _BaseStepFunction(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
+                        TransformerMixin, BaseEstimator):
     """Shared implementation of :class:`StepFunctionRegressor` and
     :class:`StepFunctionClassifier`. Not for direct use."""
 
@@ -475,8 +478,14 @@ class _BaseStepFunction(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
     # -- fitting --------------------------------------------------------------
 
     @restore_on_error
+    @with_callbacks
     def fit(self, X, y, sample_weight=None):
         """Fit the estimator (a clone), then derive and refit its step network.
+
+        With callbacks (scikit-learn's callback API, ``set_callbacks``), the
+        fit has two tasks: ``fit-estimator`` (the clone's fit, to which
+        auto-propagated callbacks such as ``ProgressBar`` are passed on) and
+        ``derive-step-network``.
 
         Parameters
         ----------
@@ -512,9 +521,19 @@ class _BaseStepFunction(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
             y_numeric=not self._is_classifier(), dtype=(np.float64, np.float32), reset=True)
         w = check_sample_weight(sample_weight, X_checked.shape[0], np.float64)
 
+        context = self._init_callback_context(max_subtasks=2)
+        hook = {"estimator": self, "X": X, "y": y,
+                "metadata": None if sample_weight is None else {"sample_weight": sample_weight}}
+        context.call_on_fit_task_begin(**hook)
+
         fitted = clone(estimator)
         fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
-        fitted.fit(X, y, **fit_params)
+        task = context.subcontext(task_name="fit-estimator")
+        with (nullcontext() if isinstance(fitted, FrozenEstimator)
+              else task.propagate_callback_context(fitted)):
+            task.call_on_fit_task_begin(**hook)
+            fitted.fit(X, y, **fit_params)
+            task.call_on_fit_task_end(**hook)
         self._check_fitted_network(fitted)
         self.estimator_ = fitted
 
@@ -523,7 +542,11 @@ class _BaseStepFunction(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         w = np.ones(X_checked.shape[0]) if w is None else w.astype(np.float64)
         # small dense linear algebra: one BLAS thread (many threads only contend)
         with thread_limits(as_device("cpu"), 0):
+            task = context.subcontext(task_name="derive-step-network")
+            task.call_on_fit_task_begin(**hook)
             self._derive(X_checked, Y, w, fitted)
+            task.call_on_fit_task_end(**hook, reconstruction_attributes={})
+        context.call_on_fit_task_end(**hook, reconstruction_attributes={})
         return self
 
     def _derive(self, X, Y, w, fitted):

@@ -400,3 +400,42 @@ def test_snapshots_docstring_matches_what_it_has():
                 Y[SigmoidMLPClassifier])
     documented = _documented(Snapshots.__doc__, "Attributes")
     assert documented and all(hasattr(snapshots, name) for name in documented)
+
+
+# -- step-function networks --------------------------------------------------------
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_step_function_task_tree(frozen):
+    from sklearn.frozen import FrozenEstimator
+
+    from skorchlite import StepFunctionRegressor
+
+    mlp = small(SigmoidMLPRegressor, "lbfgs", n_restarts=2)
+    if frozen:
+        mlp = FrozenEstimator(fit_quietly(mlp, X, Y[SigmoidMLPRegressor]))
+    recorder = PropagatedRecorder()
+    step = StepFunctionRegressor(mlp).set_callbacks(recorder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        step.fit(X, Y[SigmoidMLPRegressor])
+    names = [name for hook, name, _, _ in recorder.calls if hook == "end"]
+    # the network's fit is the fit-estimator task (merged: named by the network)
+    inner = "fit-estimator" if frozen else "fit"
+    assert names[-3:] == [inner, "derive-step-network", "fit"]
+    assert recorder.count("setup", "fit") == 1
+    # the network's own tree hangs below fit-estimator (not for a frozen one)
+    assert recorder.count("end", "restart") == (0 if frozen else 2)
+    restart_paths = {path for hook, name, path, _ in recorder.calls if name == "restart"}
+    assert all(path[:2] == (0, 0) and len(path) == 3 for path in restart_paths)
+
+
+def test_step_function_progress_bar(capsys):
+    pytest.importorskip("rich")
+    from skorchlite import StepFunctionClassifier
+
+    step = StepFunctionClassifier(small(SigmoidMLPClassifier, "adam"))
+    fit_quietly(step.set_callbacks(callback_api.ProgressBar()), X, Y[SigmoidMLPClassifier])
+    out = capsys.readouterr().out
+    assert "StepFunctionClassifier - fit" in out
+    assert "SigmoidMLPClassifier - fit" in out
