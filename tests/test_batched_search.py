@@ -333,3 +333,22 @@ def test_refit_trained_ahead_on_small_data(regression):
     for a, b in zip(batched.best_estimator_.coefs_, reference.best_estimator_.coefs_):
         np.testing.assert_allclose(a, b, atol=1e-9)
     assert batched.best_estimator_.n_iter_ == reference.best_estimator_.n_iter_
+
+
+def test_verbose_reports_groups_and_epochs(regression, capsys):
+    X, y = regression
+    estimator = SigmoidMLPRegressor(max_iter=3, random_state=0, device="cpu")
+    BatchedGridSearchCV(estimator, {"hidden_layer_sizes": [(2,), (3, 2)]}, cv=2,
+                        verbose=2).fit(X, y)
+    out = capsys.readouterr().out
+    assert "[group 2/2, batch 1/1]" in out
+    assert "epoch 3, 0 of" in out  # the last epoch of a group: nothing left training
+
+
+def test_non_skorchlite_estimator_is_searched_as_usual(regression):
+    from sklearn.linear_model import Ridge
+
+    X, y = regression
+    reference, batched = _both(Ridge(), {"alpha": [0.1, 10.0]}, X, y, cv=3)
+    _assert_same_results(reference, batched, atol=0)
+    assert batched._n_batched_fits == 0
