@@ -13,27 +13,33 @@ still a line,
     \\hat y = w_2 (w_1 x + b_1) + b_2 = (w_1 w_2)\\, x + (b_1 w_2 + b_2),
 
 and finally ten relu units that fit a curve no line can, watched epoch by
-epoch.
+epoch as an animation.
 """
 
 # %%
 # Gradient descent on a line
 # --------------------------
-# Ten noisy points near the line :math:`y = 0.5 x + 1` (``make_line``). A
-# network without a hidden layer is the line :math:`w x + b`, and plain
-# gradient descent (SGD without momentum on one batch of all ten points, no
-# weight penalty) takes one step per epoch on the loss
-# :math:`L(w, b) = \\frac{1}{2n} \\sum_i (w x_i + b - y_i)^2`:
-# :math:`w \\leftarrow w - \\eta\\, \\partial L / \\partial w`,
-# :math:`b \\leftarrow b - \\eta\\, \\partial L / \\partial b`. Written out
-# in numpy, it records ``(w, b)`` at every epoch. The three runs start from
-# the same point.
+# Ten noisy points near the line :math:`y = 0.5 x + 1` (``make_line``). With
+# ``hidden_layer_sizes=()`` the network is a linear model; ``solver="sgd"``
+# with ``momentum=0``, one batch of all ten points and no weight penalty makes
+# every epoch one plain gradient-descent step on the loss
+# :math:`L(w, b) = \\frac{1}{2n} \\sum_i (w x_i + b - y_i)^2`.
+# A :class:`~skorchlite.callbacks.Snapshots` callback records ``(w, b)`` at
+# every epoch. The three runs start from the same random weights.
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression
 
 from skorchlite import SigmoidMLPRegressor
+from skorchlite.callbacks import Snapshots
 from skorchlite.datasets import make_line, make_quadratic
+from skorchlite.plotting import TrainingAnimation
+
+# every run uses its whole fixed budget of epochs: no convergence is expected
+warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 X_line, y_line = make_line(random_state=0)
 linreg = LinearRegression().fit(X_line, y_line)
@@ -49,12 +55,13 @@ def loss(w, b):
 runs = {1.0: 8, 0.1: 300, 0.01: 300}  # learning rate: epochs
 paths = {}
 for rate, epochs in runs.items():
-    w, b = [0.1], [0.43]
-    for _ in range(epochs):
-        residuals = w[-1] * x + b[-1] - y_line
-        w.append(w[-1] - rate * np.mean(residuals * x))
-        b.append(b[-1] - rate * np.mean(residuals))
-    paths[rate] = (np.array(w), np.array(b))
+    snapshots = Snapshots()
+    SigmoidMLPRegressor(
+        hidden_layer_sizes=(), solver="sgd", learning_rate_init=rate, momentum=0.0,
+        batch_size=len(x), shuffle=False, alpha=0.0, max_iter=epochs,
+        n_iter_no_change=epochs, random_state=0, device="cpu",
+    ).set_callbacks(snapshots).fit(X_line, y_line)
+    paths[rate] = (snapshots.coefs_[0][0][:, 0, 0], snapshots.intercepts_[0][0][:, 0])
 
 best = (linreg.coef_[0], linreg.intercept_)
 print(f"least squares (LinearRegression): w = {best[0]:.4f}, b = {best[1]:.4f}, "
@@ -75,8 +82,9 @@ print(f"curvature of the loss (eigenvalues of its Hessian): {curvature.round(4)}
 #
 # - **Learning rate 1** is above that limit: each step overshoots the valley
 #   by more than it corrects, and the weights grow tenfold per epoch
-#   (after 8 epochs ``w`` is in the tens of millions). Its panel is zoomed
-#   out: the second step already leaves it.
+#   (after 8 epochs ``w`` is in the tens of millions, and skorchlite warns
+#   that the fit diverged). Its panel is zoomed out: the second step already
+#   leaves it.
 # - **Learning rate 0.1** jumps into the valley in one step, then crawls
 #   along its flat floor: 300 epochs bring it close to the least-squares
 #   line, not onto it.
@@ -163,48 +171,33 @@ plt.show()
 # -----------------------------------------
 # A parabola with uniform noise, fitted by ten relu units with SGD (momentum
 # 0.9, learning rate 0.2; at the default 0.001 the fit is still worse than a
-# constant after a hundred epochs).
-# The 100 points make a single minibatch, so each ``partial_fit`` call is one
-# epoch and one SGD step; we keep the prediction at a few chosen epochs, and
-# the loss of that prediction: half the mean squared error on the training
-# data, scikit-learn's squared-error loss. (``reg.loss_`` is the same loss
-# measured during the epoch, before its step, so it lags one step behind.)
+# constant after a hundred epochs). The 100 points make a single minibatch,
+# so each epoch is one SGD step; ``n_iter_no_change=100`` lets all 100 epochs
+# run. ``Snapshots(every=4)`` records the network every fourth epoch and
+# :class:`~skorchlite.plotting.TrainingAnimation` turns the records into an
+# animation: the fit (red) and the ten units (dashed, right-hand axis) on the
+# left, the training loss on the right.
 X_quad, y_quad = make_quadratic(random_state=0)
-grid = np.linspace(-1, 1, 200).reshape(-1, 1)
 
+snapshots = Snapshots(every=4)
 reg = SigmoidMLPRegressor(
-    hidden_layer_sizes=(10,), activation="relu", solver="sgd",
-    learning_rate_init=0.2, random_state=0, device="cpu",
-)
-frame_epochs = [1, 5, 10, 20, 50, 100]
-frames = {}
-for epoch in range(1, frame_epochs[-1] + 1):
-    reg.partial_fit(X_quad, y_quad)
-    if epoch in frame_epochs:
-        loss = 0.5 * np.mean((reg.predict(X_quad) - y_quad) ** 2)
-        frames[epoch] = (reg.predict(grid), loss, reg.score(X_quad, y_quad))
+    hidden_layer_sizes=(10,), activation="relu", solver="sgd", learning_rate_init=0.2,
+    max_iter=100, n_iter_no_change=100, random_state=0, device="cpu",
+).set_callbacks(snapshots).fit(X_quad, y_quad)
 
-for epoch, (_, loss, r2) in frames.items():
-    print(f"after epoch {epoch:3d}: loss {loss:.5f}, R^2 {r2:6.3f}")
+epochs = snapshots.epochs_[0]
+for epoch in [0, 4, 12, 20, 52, 100]:
+    net = snapshots.estimator_at(int(np.flatnonzero(epochs == epoch)[0]))
+    print(f"after epoch {epoch:3d}: loss {0.5 * np.mean((net.predict(X_quad) - y_quad) ** 2):.5f}, "
+          f"R^2 {net.score(X_quad, y_quad):6.3f}")
+
+animation = TrainingAnimation.from_snapshots(snapshots, X_quad, y_quad, interval=250).animation_
+plt.show()
 
 # %%
-# After one epoch the network is close to its random initial self: a
-# slanted, nearly straight line. It first flattens towards the mean of ``y``
-# (epochs 5 and 10), then bends into a V (epoch 20); by epoch 50 the relu
-# kinks sit near the bottom of the parabola and later epochs only spread
-# them into a rounder bowl, while the loss falls towards the noise floor: the
-# noise ``0.2 * U(0, 1)`` has variance 0.2²/12, so half the mean squared
-# error cannot go much below 0.0017.
-fig, axes = plt.subplots(2, 3, figsize=(10, 6), sharex=True, sharey=True)
-for ax, (epoch, (fit, loss, r2)) in zip(axes.ravel(), frames.items()):
-    ax.scatter(X_quad, y_quad, s=8, color="k", alpha=0.5, label="data")
-    ax.plot(grid, fit, color="C3", linewidth=2, label="network")
-    ax.set_title(f"after epoch {epoch}: loss {loss:.4f}, R² {r2:.2f}", fontsize="medium")
-for ax in axes[1]:
-    ax.set_xlabel("x")
-for ax in axes[:, 0]:
-    ax.set_ylabel("y")
-axes[0, 0].legend(loc="upper center")
-fig.suptitle("10 relu units, SGD (learning rate 0.2): the fit as training goes on")
-fig.tight_layout()
-plt.show()
+# At epoch 0 the network is its random initial self: a slanted, nearly
+# straight line. It first flattens towards the mean of ``y``, then bends into
+# a V as the relu kinks move to the bottom of the parabola; later epochs only
+# spread the kinks into a rounder bowl while the loss falls towards the noise
+# floor: the noise ``0.2 * U(0, 1)`` has variance 0.2²/12, so half the mean
+# squared error cannot go much below 0.0017.

@@ -5,7 +5,7 @@ A parabola from 20 sigmoids
 Twenty logistic (sigmoid) units, each an S-shaped step of its own position,
 steepness and height, add up to a smooth parabola. We train them with Adam at
 a learning rate of 0.2, two hundred times Adam's default of 0.001, for 201
-steps, and look at both the fit and the way the loss got there.
+steps, and watch the fit take shape as an animation.
 """
 
 # %%
@@ -15,8 +15,9 @@ steps, and look at both the fit and the way the loss got there.
 # :math:`[-1, 1]`. The 100 points are one batch, so each epoch is one Adam
 # step. ``max_iter=201`` with ``n_iter_no_change=201`` runs all 201 steps
 # (with the default ``n_iter_no_change=10`` the stopping rule would end the
-# fit after 87 epochs). For comparison we also train the same network with
-# Adam's default learning rate, and the default stopping rule.
+# fit after 87 epochs), and ``Snapshots(every=10)`` records the network every
+# tenth step for the animation. For comparison we also train the same network
+# with Adam's default learning rate, and the default stopping rule.
 import warnings
 
 import matplotlib.pyplot as plt
@@ -24,16 +25,19 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from skorchlite import SigmoidMLPRegressor
+from skorchlite.callbacks import Snapshots
 from skorchlite.datasets import make_quadratic
+from skorchlite.plotting import TrainingAnimation
 
 X, y = make_quadratic(random_state=0)
 # the fit at rate 0.2 uses all its steps on purpose: no convergence warning wanted
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
+snapshots = Snapshots(every=10)
 reg = SigmoidMLPRegressor(
     hidden_layer_sizes=(20,), solver="adam", learning_rate_init=0.2, max_iter=201,
     n_iter_no_change=201, random_state=0, device="cpu",
-).fit(X, y)
+).set_callbacks(snapshots).fit(X, y)
 
 slow = SigmoidMLPRegressor(
     hidden_layer_sizes=(20,), solver="adam", learning_rate_init=1e-3, max_iter=201,
@@ -95,4 +99,21 @@ ax_loss.set(xlabel="epoch", ylabel="loss (half the mean squared error)", yscale=
             title="training loss per epoch (loss_curve_)")
 ax_loss.legend(fontsize="small")
 fig.tight_layout()
+plt.show()
+
+# %%
+# The fit over the 201 steps
+# --------------------------
+# :class:`~skorchlite.plotting.TrainingAnimation` plays the recorded
+# snapshots: the fit (red) and the twenty units (dashed, right-hand axis) on
+# the left, the loss on the right, one frame per ten steps. Watch the first
+# twenty steps, where Adam overshoots and the fit swings from one side to the
+# other, and then the units settling: most become gentle ramps whose sum bends
+# into the parabola.
+for epoch in [0, 10, 20, 50, 100, 201]:
+    index = int(np.argmin(np.abs(snapshots.epochs_[0] - epoch)))
+    net = snapshots.estimator_at(index)
+    print(f"step {snapshots.epochs_[0][index]:3d}: R^2 {net.score(X, y):6.3f}")
+
+animation = TrainingAnimation.from_snapshots(snapshots, X, y, interval=250).animation_
 plt.show()
