@@ -5,10 +5,12 @@ errors); the gallery examples in ``examples/`` run during the build.
 """
 
 import os
+import sys
 import warnings
 
 import skorchlite
 
+sys.path.insert(0, os.path.dirname(__file__))  # _gallery_order
 os.environ.setdefault("MPLBACKEND", "Agg")
 # The gallery fits small networks with few iterations on purpose.
 warnings.filterwarnings("ignore", category=UserWarning,
@@ -45,7 +47,7 @@ sphinx_gallery_conf = {
     "filename_pattern": r"/plot_",
     "download_all_examples": False,
     "remove_config_comments": True,
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "_gallery_order.ExampleNumberSortKey",
     "reset_modules": ("matplotlib",),
     "only_warn_on_example_error": False,
     "backreferences_dir": "gen_modules/backreferences",

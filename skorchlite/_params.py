@@ -150,7 +150,7 @@ class Device:
             is not None)
 
     def __str__(self):
-        return "'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or a torch.device"
+        return "'auto', 'cpu', 'cuda', 'cuda:N', 'mps', 'mps:0' or a torch.device"
 
 
 MLP_CONSTRAINTS = {

@@ -164,7 +164,7 @@ def test_device_none_and_gpu_get_the_same_message(data):
     assert len(forms) == 1, messages
     assert messages[1] == (
         "The 'device' parameter of SigmoidMLPRegressor must be 'auto', 'cpu', 'cuda', "
-        "'cuda:N', 'mps' or a torch.device. Got 'gpu' instead.")
+        "'cuda:N', 'mps', 'mps:0' or a torch.device. Got 'gpu' instead.")
 
 
 @pytest.mark.parametrize("argv", [["--device", "gpu"], ["--device", "cuda:99"]])

@@ -114,7 +114,7 @@ def test_failed_refit_keeps_previous_fit(Estimator):
      "[1, inf). Got 0 instead."),
     ("random_state", "seed", "Got 'seed' instead."),
     ("device", 3, "'device' parameter of {name} must be 'auto', 'cpu', 'cuda', "
-     "'cuda:N', 'mps' or a torch.device. Got 3 instead."),
+     "'cuda:N', 'mps', 'mps:0' or a torch.device. Got 3 instead."),
 ])
 def test_invalid_parameters(Estimator, param, value, message):
     est = Estimator(**{param: value})
