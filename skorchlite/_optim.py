@@ -53,7 +53,8 @@ class SGD:
         self.sync()
 
     def sync(self):
-        """Send the current per-restart rates to the device."""
+        """Send the current per-restart rates to the device (only when a
+        schedule changed them: a constant rate is uploaded once)."""
         self._lr = to_tensor(np.asarray(self.learning_rate), self.velocity.device,
                              self.velocity.dtype)[:, None]
 
@@ -62,6 +63,7 @@ class SGD:
         ``learning_rate_init / (t + 1) ** power_t`` (``t`` samples seen)."""
         if self.schedule == "invscaling":
             self.learning_rate[active] = self.learning_rate_init / (t + 1) ** self.power_t
+            self.sync()
 
     def stalled(self, stalled):
         """``"adaptive"``: divide by 5 the rate of the stalled restarts whose
@@ -70,7 +72,9 @@ class SGD:
         if self.schedule != "adaptive":
             return np.zeros_like(stalled)
         decrease = stalled & (self.learning_rate > 1e-6)
-        self.learning_rate[decrease] /= 5.0
+        if decrease.any():
+            self.learning_rate[decrease] /= 5.0
+            self.sync()
         return decrease
 
     def step(self, flat, grad, scale=None):
@@ -149,9 +153,6 @@ class Adam:
 
     def use_learning_rate(self, learning_rate):
         """Nothing to schedule: Adam's rate is fixed."""
-
-    def sync(self):
-        """Nothing to send: Adam's rate is fixed."""
 
     def end_epoch(self, t, active):
         """No schedule."""

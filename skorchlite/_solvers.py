@@ -154,7 +154,6 @@ def fit_stochastic(net, data, options, state, random_state, incremental=False,
             if stopping.any() or diverged.any():
                 active &= ~(stopping | diverged)
                 scale = to_tensor(active, net.device, net.dtype)[:, None]
-            optimizer.sync()
             if incremental or not active.any():
                 break
     except KeyboardInterrupt:

@@ -120,3 +120,18 @@ def test_relu_backward_fallback_matches_aten():
                                rtol=0, atol=0)
     torch.testing.assert_close(ACTIVATION_BACKWARD["relu"](delta, A), kernel(delta, A, 0),
                                rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("schedule, uploads", [("constant", 1), ("invscaling", 1 + 6)])
+def test_sgd_uploads_rates_only_when_its_schedule_changes_them(monkeypatch, schedule, uploads):
+    # the per-restart rates cross to the device once for a constant rate, and
+    # once more per epoch only where the schedule changes them
+    from skorchlite import _optim
+
+    calls = []
+    original = _optim.SGD.sync
+    monkeypatch.setattr(_optim.SGD, "sync", lambda self: calls.append(1) or original(self))
+    X = np.linspace(-1, 1, 40).reshape(-1, 1)
+    SigmoidMLPRegressor((3,), solver="sgd", learning_rate=schedule, max_iter=6, tol=0.0,
+                        n_iter_no_change=100, random_state=0).fit(X, X.ravel())
+    assert len(calls) == uploads
