@@ -20,6 +20,36 @@ set, so that a plain fit pays one ``is None`` test per epoch). It knows
 nothing of the solvers' internals: they tell it which restarts start and end
 an epoch and hand it the network, whose parameters it reads (and copies) only
 when a callback asks for a ``fitted_estimator``.
+
+A :class:`~skorchlite.model_selection.BatchedGridSearchCV` with callbacks
+(set on it, or propagated to it from a meta-estimator) adds its batched
+training to scikit-learn's ``GridSearchCV`` tree, inside the ``search`` task
+and before the candidate x fold evaluations::
+
+    fit                                        the search's root task
+    ├── search                                 scikit-learn's, N + 1 subtasks
+    │   ├── batched-training #N                one subtask per batch
+    │   │   ├── group 1/2, batch 1/2 (24 networks) #0
+    │   │   │   ├── epoch #0                   one per epoch the batch runs
+    │   │   │   ├── epoch #1                   (at most its largest max_iter)
+    │   │   │   └── ...
+    │   │   ├── group 1/2, batch 2/2 (8 networks) #1
+    │   │   └── group 2/2, batch 1/1 (10 networks) #2
+    │   ├── candidate-split-evaluation #0      scikit-learn's N = candidates x
+    │   └── ...                                folds, each merged with its fit
+    └── refit-with-best-params                 merged with the refit's fit
+
+A batch's networks are its members' restarts (candidates x folds x
+restarts, and the refit's when it trains with them). A fit that installs
+a result trained in a batch is a task without subtasks (its epochs ran in
+the batch); the fits trained in the loop (lbfgs, a fit whose estimator
+carries callbacks of its own, a refit not trained with the folds) have
+their restart and epoch tasks. The training loop of a batch sees one
+:class:`BatchMonitor` (None without callbacks). The batch and epoch tasks
+carry no ``fitted_estimator`` (a batch holds many networks, not one
+estimator). A callback whose ``on_fit_task_end`` returns True at an epoch
+stops that batch: every member still training stops there, as its single
+fit stops when its callback asks it to at that epoch.
 """
 
 import numpy as np
@@ -200,3 +230,99 @@ class FitMonitor:
 
 
 STOPPED_MESSAGE = "A callback asked to stop training."
+
+
+# -- BatchedGridSearchCV's batched training ------------------------------------
+
+
+def carries_callbacks(estimator):
+    """Whether ``estimator``, or an estimator among its parameters (a
+    pipeline's steps, a meta-estimator's ``estimator``), has callbacks set."""
+    if getattr(estimator, "_skl_callbacks", None):
+        return True
+    get_params = getattr(estimator, "get_params", None)
+    if get_params is None:
+        return False
+    return any(getattr(value, "_skl_callbacks", None)
+               for value in get_params(deep=True).values())
+
+
+class BatchedTrainingMonitor:
+    """The ``batched-training`` task of a search and its batch tasks.
+
+    Built by :meth:`start` only when the search has callbacks (``None``
+    otherwise). :func:`~skorchlite.model_selection._batched.train_problems`
+    calls :meth:`begin` once it has planned the batches, :meth:`begin_batch`
+    for each batch, and :meth:`end` when every batch is trained.
+
+    Parameters
+    ----------
+    search : BatchedGridSearchCV
+        The search whose callbacks are called (the hooks' ``estimator``).
+    parent : sklearn.callback.CallbackContext
+        The task the batched training hangs below (the search's ``search``
+        task).
+    task_id : int or None
+        Its id among the parent's subtasks (None: the next one).
+    """
+
+    def __init__(self, search, parent, task_id):
+        self.search, self.parent, self.task_id = search, parent, task_id
+        self.context = None
+
+    @classmethod
+    def start(cls, search, parent, task_id=None):
+        """The monitor of ``search``'s batched training; None without callbacks."""
+        if parent is None or not getattr(search, "_skl_callbacks", None):
+            return None
+        return cls(search, parent, task_id)
+
+    def begin(self, n_batches):
+        """Begin the ``batched-training`` task, with ``n_batches`` subtasks."""
+        self.context = self.parent.subcontext(
+            task_name="batched-training", task_id=self.task_id, max_subtasks=n_batches)
+        self.context.call_on_fit_task_begin(estimator=self.search)
+
+    def begin_batch(self, group, n_groups, batch, n_batches, n_networks, n_epochs):
+        """Begin the task of one batch (numbered from 1, as printed); its
+        :class:`BatchMonitor`."""
+        context = self.context.subcontext(
+            task_name=(f"group {group}/{n_groups}, batch {batch}/{n_batches} "
+                       f"({n_networks} networks)"),
+            max_subtasks=n_epochs)
+        context.call_on_fit_task_begin(estimator=self.search)
+        return BatchMonitor(self.search, context)
+
+    def end(self):
+        """End the ``batched-training`` task."""
+        self.context.call_on_fit_task_end(estimator=self.search)
+
+
+class BatchMonitor:
+    """The task of one batch and its epoch tasks, for the batch's training loop.
+
+    Parameters
+    ----------
+    search : BatchedGridSearchCV
+        The search whose callbacks are called.
+    context : sklearn.callback.CallbackContext
+        The batch's task (begun).
+    """
+
+    def __init__(self, search, context):
+        self.search, self.context = search, context
+        self.epoch = None
+
+    def begin_epoch(self):
+        """Begin the task of the batch's next epoch."""
+        self.epoch = self.context.subcontext(task_name="epoch")
+        self.epoch.call_on_fit_task_begin(estimator=self.search)
+
+    def end_epoch(self):
+        """End the epoch's task; whether a callback asked to stop the batch."""
+        epoch, self.epoch = self.epoch, None
+        return bool(epoch.call_on_fit_task_end(estimator=self.search))
+
+    def end(self):
+        """End the batch's task."""
+        self.context.call_on_fit_task_end(estimator=self.search)

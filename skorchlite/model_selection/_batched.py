@@ -35,6 +35,7 @@ import math
 import numpy as np
 import torch
 
+from .._callbacks import STOPPED_MESSAGE
 from .._device import thread_limits
 from .._network import ACTIVATION_BACKWARD, LOSSES, BatchedMLP, to_numpy, to_tensor
 from .._optim import fused_adam_kernel, step_dtype
@@ -259,10 +260,12 @@ def _option(problems, counts, name, dtype=float):
 
 
 @torch.inference_mode()
-def train_batch(problems, verbose=0, label=""):
+def train_batch(problems, verbose=0, label="", monitor=None):
     """Train ``problems`` (one group, one batch) together; returns
-    ``{problem.key: (FitResult, TrainingState)}``."""
-    return _BatchTraining(problems, verbose, label).run()
+    ``{problem.key: (FitResult, TrainingState)}``. ``monitor`` (a
+    :class:`~skorchlite._callbacks.BatchMonitor`, or None) sees every epoch;
+    when a callback asks to stop, every member still training stops."""
+    return _BatchTraining(problems, verbose, label, monitor).run()
 
 
 class _BatchTraining:
@@ -273,8 +276,9 @@ class _BatchTraining:
     slot) index and weight arrays, expanded to the rows on the device.
     """
 
-    def __init__(self, problems, verbose, label):
+    def __init__(self, problems, verbose, label, monitor=None):
         self.problems, self.verbose, self.label = problems, verbose, label
+        self.monitor = monitor
         self.net = net = PaddedMLP(problems, padded_shapes(problems))
         self.solver = problems[0].options.solver
         self.early_stopping = problems[0].data.X_val is not None
@@ -493,6 +497,8 @@ class _BatchTraining:
 
     def run(self):
         while self.running.any():
+            if self.monitor is not None:
+                self.monitor.begin_epoch()
             self._epoch_batches()
             self._optimizer_coefficients()
             total = torch.zeros(self.M, device=self.net.device, dtype=self.net.dtype)
@@ -552,6 +558,13 @@ class _BatchTraining:
                    options.tol, options.n_iter_no_change))
         for r in np.flatnonzero(diverged):
             self.messages[r] = f"loss became {epoch_loss[r]} at iteration {self.n_iter[r]}"
+        if self.monitor is not None and self.monitor.end_epoch():
+            # a callback stops the batch: each member as its single fit stops
+            # when a callback asks it to at this epoch
+            asked = live & ~diverged
+            stopping |= asked
+            for r in np.flatnonzero(asked):
+                self.messages[r] = STOPPED_MESSAGE
         self.converged |= stopping
         self.diverged |= diverged
         self.active &= ~(stopping | diverged)
@@ -607,16 +620,22 @@ def budget_bytes(device):
     return int(get_config()["working_memory"] * 2**20)
 
 
-def train_problems(problems, verbose=0):
+def train_problems(problems, verbose=0, monitor=None):
     """Train every adam/sgd problem, grouped and batched; returns
-    ``{key: (FitResult, TrainingState)}``."""
+    ``{key: (FitResult, TrainingState)}``. ``monitor`` (a
+    :class:`~skorchlite._callbacks.BatchedTrainingMonitor`, or None) gets a
+    task per batch."""
     groups = {}
     for problem in problems:
         groups.setdefault(group_key(problem), []).append(problem)
-    results = {}
-    for g, members in enumerate(groups.values()):
+    plans = []  # every group's batches, planned before any trains
+    for members in groups.values():
         budget = budget_bytes(members[0].net.device)
-        batches = plan_batches(members, budget)
+        plans.append((members, budget, plan_batches(members, budget)))
+    if monitor is not None:
+        monitor.begin(sum(len(batches) for *_, batches in plans))
+    results = {}
+    for g, (members, budget, batches) in enumerate(plans):
         for b, batch in enumerate(batches):
             chosen = [members[i] for i in batch]
             if len(chosen) == 1:
@@ -638,7 +657,14 @@ def train_problems(problems, verbose=0):
                                             [o for _, o in shapes[:-1]]))
             work = (rows * max(p.options.batch_size for p in chosen)
                     * sum(i * o for i, o in shapes))
+            batch_monitor = None if monitor is None else monitor.begin_batch(
+                g + 1, len(groups), b + 1, len(batches), rows,
+                max(p.options.max_iter for p in chosen))
             with thread_limits(chosen[0].net.device,
                                work if work >= _MULTI_THREAD_WORK else 0):
-                results.update(train_batch(chosen, verbose, label))
+                results.update(train_batch(chosen, verbose, label, batch_monitor))
+            if batch_monitor is not None:
+                batch_monitor.end()
+    if monitor is not None:
+        monitor.end()
     return results

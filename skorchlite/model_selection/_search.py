@@ -5,9 +5,10 @@ import warnings
 
 import numpy as np
 from sklearn.base import clone, is_classifier
-from sklearn.model_selection import GridSearchCV, check_cv
+from sklearn.model_selection import GridSearchCV, ParameterGrid, check_cv
 from sklearn.utils import _safe_indexing, indexable
 
+from .._callbacks import BatchedTrainingMonitor, carries_callbacks
 from .._compat import check_method_params, num_samples, routed_fit_params
 from .._prefit import Captured, PrefitSession, active_session
 from ._batched import cheap_to_add, train_problems
@@ -116,6 +117,27 @@ class BatchedGridSearchCV(GridSearchCV):
     default 1024 MiB) on the CPU, half the free memory on a GPU. A member
     too large for a GPU on its own raises a ``MemoryError``.
 
+    With scikit-learn's callback API (``set_callbacks``, or callbacks
+    propagated from a meta-estimator), the batched training is a task of the
+    search::
+
+        fit
+        ├── search                                  N + 1 subtasks
+        │   ├── batched-training #N                 one subtask per batch
+        │   │   ├── group 1/2, batch 1/1 (48 networks) #0
+        │   │   │   ├── epoch #0                    one per epoch it runs
+        │   │   │   └── ...
+        │   │   └── group 2/2, batch 1/1 (24 networks) #1
+        │   ├── candidate-split-evaluation #0       N = candidates x folds,
+        │   └── ...                                 as in GridSearchCV
+        └── refit-with-best-params
+
+    A callback that returns True at the end of an epoch task stops that
+    batch: each member still training stops there, as its single fit stops
+    when its callback asks it to. Callbacks never change the results. An
+    estimator that carries callbacks of its own is fitted in scikit-learn's
+    loop, one fit after the other, so that its callbacks see every epoch.
+
     Examples
     --------
     >>> import numpy as np
@@ -192,17 +214,23 @@ class BatchedGridSearchCV(GridSearchCV):
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         """scikit-learn's grid search, with every fit trained ahead of the
         loop: the splitter handed to the loop trains the members on the very
-        splits it returns."""
+        splits it returns. Its ``search`` task (as ``GridSearchCV``'s) has
+        room for one more subtask, the batched training."""
+        candidates = list(ParameterGrid(self.param_grid))
+        search_ctx = None
+        if callback_ctx is not None:
+            search_ctx = callback_ctx.subcontext(
+                task_name="search", max_subtasks=len(candidates) * self.n_splits_ + 1,
+                sequential_subtasks=False).call_on_fit_task_begin(estimator=self)
+        splitter = _BatchedSplits(None, self, candidates, search_ctx)
+        evaluate_candidates(candidates, cv=splitter, callback_ctx=search_ctx)
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
 
-        def evaluate(candidate_params, cv=None, **kwargs):
-            candidates = list(candidate_params)
-            splitter = _BatchedSplits(cv, self, candidates)
-            return evaluate_candidates(candidates, cv=splitter, **kwargs)
-
-        super()._run_search(evaluate, callback_ctx=callback_ctx)
-
-    def _train_ahead(self, X, y, splits, candidates):
-        """Capture every candidate x fold fit and train the batchable ones."""
+    def _train_ahead(self, X, y, splits, candidates, callback_ctx=None):
+        """Capture every candidate x fold fit and train the batchable ones
+        (a ``batched-training`` task below ``callback_ctx``, after the ids of
+        the loop's candidate x fold evaluations, when callbacks are set)."""
         start = time.time()
         session, fit_params = self._batched_session, self._batched_fit_params
         base = clone(self.estimator)
@@ -231,15 +259,21 @@ class BatchedGridSearchCV(GridSearchCV):
                   % (len(problems), len(candidates) * len(splits), len(unique),
                      sum(p.net.n_restarts for p in unique.values()),
                      len(problems) - sum(p.solver in _BATCHED_SOLVERS for p in problems)))
-        session.results.update(train_problems(list(unique.values()), self.verbose))
+        monitor = BatchedTrainingMonitor.start(
+            self, callback_ctx, None if callback_ctx is None
+            or callback_ctx.sequential_subtasks else len(candidates) * len(splits))
+        session.results.update(train_problems(list(unique.values()), self.verbose, monitor))
         if self.verbose:
             print("[BatchedGridSearchCV] batched training took %.2f s" % (time.time() - start))
 
 
 def _capture(base, candidate, X, y, train, fit_params):
-    """The problem one candidate x fold fit would solve, or None."""
+    """The problem one candidate x fold fit would solve, or None (then the
+    search's loop trains it as an ordinary fit)."""
     try:
         estimator = clone(base).set_params(**clone(candidate, safe=False))
+        if carries_callbacks(estimator):
+            return None  # its own callbacks watch it train, in the loop
         X_train = _safe_indexing(X, train)
         params = check_method_params(X, fit_params, train)
         if y is None:
@@ -256,8 +290,9 @@ def _capture(base, candidate, X, y, train, fit_params):
 class _BatchedSplits:
     """A cv splitter that trains the search's members on the splits it yields."""
 
-    def __init__(self, cv, search, candidates):
+    def __init__(self, cv, search, candidates, callback_ctx=None):
         self.cv, self.search, self.candidates = cv, search, candidates
+        self.callback_ctx = callback_ctx
 
     def _inner(self, y):
         if self.cv is not None:
@@ -269,5 +304,5 @@ class _BatchedSplits:
 
     def split(self, X, y=None, **split_params):
         splits = list(self._inner(y).split(X, y, **split_params))
-        self.search._train_ahead(X, y, splits, self.candidates)
+        self.search._train_ahead(X, y, splits, self.candidates, self.callback_ctx)
         return iter(splits)
