@@ -14,7 +14,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor
+from skorchlite import SigmoidMLPClassifier, SigmoidMLPRegressor, StepFunctionRegressor
 from skorchlite.callbacks import Snapshots
 from skorchlite.model_selection import BatchedGridSearchCV, _batched
 
@@ -289,13 +289,15 @@ class StopRestartsAt:
 # -- 4. callbacks on the estimator ------------------------------------------------
 
 
-def test_estimator_callbacks_see_ordinary_fits():
+def test_estimator_callbacks_see_ordinary_fits(capsys):
     recorder = Recorder()
     estimator = small(n_restarts=2).set_callbacks(recorder)
     grid = {"alpha": [1e-4, 1e-1]}
-    search = fit_quietly(BatchedGridSearchCV(estimator, grid, cv=2), X, Y)
+    search = fit_quietly(BatchedGridSearchCV(estimator, grid, cv=2, verbose=1), X, Y)
     # trained one by one in the search's loop, none batched ahead
     assert search._n_batched_fits == 0
+    assert "4 fits of an estimator with callbacks of its own train one by one" in (
+        capsys.readouterr().out)
     n_fits = 2 * 2 + 1
     # set up once per fit (none for a capture pass), every fit with its
     # restarts and epochs
@@ -332,3 +334,13 @@ def test_estimator_callbacks_in_a_pipeline_and_on_the_search():
     assert len(inner.contexts("end", "epoch")) == 6 * 5
     (training,) = outer.contexts("end", "batched-training")
     assert training.max_subtasks == 0 and outer.batches() == []
+
+
+def test_estimator_callbacks_inside_a_step_function_network():
+    recorder = Recorder()
+    step = StepFunctionRegressor(small().set_callbacks(recorder))
+    search = fit_quietly(BatchedGridSearchCV(step, {"estimator__alpha": [1e-4, 1e-1]},
+                                             cv=2), X, Y)
+    assert search._n_batched_fits == 0
+    assert len(recorder.contexts("end", "restart")) == 2 * 2 + 1
+    assert len(recorder.contexts("end", "epoch")) == 6 * 5

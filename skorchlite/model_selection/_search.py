@@ -259,6 +259,12 @@ class BatchedGridSearchCV(GridSearchCV):
                   % (len(problems), len(candidates) * len(splits), len(unique),
                      sum(p.net.n_restarts for p in unique.values()),
                      len(problems) - sum(p.solver in _BATCHED_SOLVERS for p in problems)))
+            watched = len(splits) * sum(
+                carries_callbacks(clone(base).set_params(**clone(candidate, safe=False)))
+                for candidate in candidates)
+            if watched:
+                print("[BatchedGridSearchCV] %d fits of an estimator with callbacks of its "
+                      "own train one by one in the loop, their callbacks watching" % watched)
         monitor = BatchedTrainingMonitor.start(
             self, callback_ctx, None if callback_ctx is None
             or callback_ctx.sequential_subtasks else len(candidates) * len(splits))
