@@ -16,7 +16,7 @@ seed      noisy damped sine, 100 x 1 (make_damped_sine(noise=0.1), every
           500 epochs; also GridSearchCV(MLPRegressor(activation="logistic")).
           Goals: <= 0.25 x GridSearchCV(SigmoidMLPRegressor), <= 0.1 x
           GridSearchCV(MLPRegressor).
-rings     make_rings(2000), widths 1..10 x 5 folds, n_restarts=10, adam 300
+rings     make_rings(1000) (2,000 x 2), widths 1..10 x 5 folds, n_restarts=10, adam 300
           epochs. Goal: <= 0.35 x GridSearchCV(SigmoidMLPClassifier).
 large     20,000 x 20 float32 regression, widths (16, 32, 64, 128) x alpha
           (1e-4, 1e-2) x 3 folds, adam 10 epochs. Goal: <= 1.0.
@@ -85,7 +85,7 @@ def case_seed():
 
 
 def case_rings():
-    X, y = make_rings(2000, noise=0.1, random_state=0)
+    X, y = make_rings(1000, noise=0.1, random_state=0)  # 2,000 x 2
     estimator = SigmoidMLPClassifier(n_restarts=10, random_state=0, device="cpu",
                                      learning_rate_init=0.01, **fixed_epochs(300))
     grid = {"hidden_layer_sizes": [(w,) for w in range(1, 11)]}

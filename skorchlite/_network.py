@@ -179,8 +179,11 @@ def _log_loss(P, Y, sw):
 
 
 def _binary_log_loss(P, Y, sw):
+    # Y holds 0/1 labels, so xlogy(Y, p) + xlogy(1 - Y, 1 - p) is log(p)
+    # where Y is 1 and log(1 - p) where it is 0: one vectorised log instead
+    # of two xlogy (about 2x cheaper; values agree to the last bit or two)
     p = _clip_probability(P)
-    return -_weighted_sum(torch.xlogy(Y, p) + torch.xlogy(1 - Y, 1 - p), sw), P - Y
+    return -_weighted_sum(torch.log(torch.where(Y > 0.5, p, 1 - p)), sw), P - Y
 
 
 LOSSES = {

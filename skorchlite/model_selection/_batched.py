@@ -198,6 +198,16 @@ class PaddedMLP(BatchedMLP):
         sub._make_views()
         return sub
 
+    def _layer(self, A, layer):
+        W = self.coefs[layer]
+        if layer > 0 and W.shape[2] == 1 and W.shape[1] >= 4 and W.shape[0] > 1:
+            # one output unit fed by a contiguous hidden layer: a dot product
+            # per row beats bmm's per-network matrix products (1.3x to 3x
+            # measured on 2 cores; slower on the strided input or few units)
+            return torch.linalg.vecdot(A, W.transpose(1, 2)).unsqueeze(2).add_(
+                self.intercepts[layer])
+        return super()._layer(A, layer)
+
     def loss_and_grad(self, X, Y, weights, delta_scale, reg, half_alpha):
         """Objective of every row (before the division by its minibatch
         weight sum) and its gradient, written into ``self.grad``.
@@ -218,7 +228,7 @@ class PaddedMLP(BatchedMLP):
         inputs = [X.transpose(1, 2)] + [A.transpose(1, 2) for A in hidden]
         for layer in range(len(self.shapes) - 1, -1, -1):
             W = self.coefs[layer]
-            if W.shape[2] == 1:
+            if W.shape[2] == 1 and layer > 0:
                 # one output unit: a dot product over the minibatch per input
                 # beats bmm's per-row matrix products (about 1.5x)
                 grad_view = self.coef_grads[layer].squeeze(2)
