@@ -335,6 +335,11 @@ class BatchedMLP:
             return torch.addmm(b, A if A.dim() == 2 else A[0], W).unsqueeze(0)
         if A.dim() == 2:  # the input, shared by every restart
             A = A.expand(W.shape[0], *A.shape)
+        elif layer > 0 and W.shape[2] == 1 and W.shape[1] >= 4:
+            # one output unit fed by a (contiguous) hidden layer: a dot
+            # product per row beats bmm's per-restart matrix products (1.3x
+            # to 3x on 2 cores; not on the strided input, nor on few units)
+            return torch.linalg.vecdot(A, W.transpose(1, 2)).unsqueeze(2).add_(b)
         return torch.baddbmm(b, A, W)
 
     def forward(self, X, step=False):
@@ -388,8 +393,16 @@ class BatchedMLP:
         inputs += [A.transpose(1, 2) for A in hidden]
         for layer in range(len(self.shapes) - 1, -1, -1):
             W = self.coefs[layer]
-            torch.baddbmm(W, inputs[layer], delta, beta=alpha / weight_sum,
-                          out=self.coef_grads[layer])
+            if W.shape[2] == 1 and layer > 0:
+                # one output unit: a dot product over the rows per input unit
+                # beats bmm's per-restart matrix products (about 1.5x)
+                grad_view = self.coef_grads[layer].squeeze(2)
+                torch.linalg.vecdot(inputs[layer], delta.transpose(1, 2), out=grad_view)
+                if alpha:
+                    grad_view.add_(W.squeeze(2), alpha=alpha / weight_sum)
+            else:
+                torch.baddbmm(W, inputs[layer], delta, beta=alpha / weight_sum,
+                              out=self.coef_grads[layer])
             torch.sum(delta, dim=1, keepdim=True, out=self.intercept_grads[layer])
             if layer > 0:
                 # one output unit: broadcasting again beats bmm (6x)

@@ -352,3 +352,87 @@ def test_non_skorchlite_estimator_is_searched_as_usual(regression):
     reference, batched = _both(Ridge(), {"alpha": [0.1, 10.0]}, X, y, cv=3)
     _assert_same_results(reference, batched, atol=0)
     assert batched._n_batched_fits == 0
+
+
+def test_side_by_side_plans_balance_the_threads():
+    from skorchlite._prefit import Problem
+    from skorchlite.model_selection._batched import _makespan, plan_batches
+
+    class Net:
+        def __init__(self, width, restarts):
+            import torch
+
+            self.shapes = [(2, width), (width, 1)]
+            self.n_restarts = restarts
+            self.dtype = torch.float64
+            self.device = torch.device("cpu")
+
+    options = SimpleNamespace(batch_size=200)
+    # the rings sweep: widths 1..10, 5 folds, 10 restarts each
+    problems = [Problem(None, "adam", Net(w, 10), None, options, None, None)
+                for w in range(1, 11) for _ in range(5)]
+    big = 2**40
+    alone = plan_batches(problems, big)
+    two = plan_batches(problems, big, workers=2)
+    assert sorted(i for batch in two for i in batch) == list(range(50))
+    assert len(two) >= len(alone) and len(two) >= 2
+
+    def span(plan, workers):
+        # the true per-step cost of each batch, as the planner measures it
+        from skorchlite.model_selection._batched import _row_elements, padded_shapes
+
+        costs = [300_000 + sum(problems[i].net.n_restarts for i in batch)
+                 * _row_elements(padded_shapes([problems[i] for i in batch]), 200)
+                 for batch in plan]
+        return _makespan(costs, workers)
+
+    # the plan for two threads ends no later on two threads than the plan
+    # for one, and the plan for one costs no more on one thread
+    assert span(two, 2) <= span(alone, 2)
+    assert span(alone, 1) <= span(two, 1)
+    # longest first, each to the thread that is free first
+    assert _makespan([3, 5, 3, 4, 3], 2) == 10  # 5 + 3, then 4 + 3 + 3
+    assert _makespan([4, 1, 1], 2) == 4
+    assert _makespan([3, 3], 1) == 6
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_batches_side_by_side_give_the_same_results(solver, classification, monkeypatch,
+                                                    capsys):
+    import threading
+
+    import skorchlite.model_selection._batched as batched_module
+
+    X, y = classification
+    estimator = SigmoidMLPClassifier(n_restarts=3, max_iter=15, solver=solver,
+                                     random_state=0, device="cpu")
+    grid = {"hidden_layer_sizes": [(1,), (3,), (6,), (12,)], "alpha": [1e-4, 1e-1]}
+    sequential = BatchedGridSearchCV(clone(estimator), grid, cv=3).fit(X, y)
+
+    threads, started = set(), []
+    together = threading.Barrier(2, timeout=30)  # the first two batches run at once
+    train_batch = batched_module.train_batch
+
+    def recording(*args, **kwargs):
+        threads.add(threading.current_thread().name)
+        started.append(1)
+        if len(started) <= 2 and threading.current_thread() is not threading.main_thread():
+            together.wait()
+        return train_batch(*args, **kwargs)
+
+    # every batch counts as heavy, on a machine with two cores
+    monkeypatch.setattr(batched_module, "_PARALLEL_WORK", 0)
+    monkeypatch.setattr(batched_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(batched_module, "train_batch", recording)
+    side_by_side = BatchedGridSearchCV(clone(estimator), grid, cv=3).fit(X, y)
+    assert len(threads) == 2 and threading.main_thread().name not in threads
+    _assert_same_results(sequential, side_by_side, atol=0)
+    reference = GridSearchCV(clone(estimator), grid, cv=3).fit(X, y)
+    _assert_same_results(reference, side_by_side)
+
+    # a callback watching the batches keeps them in order, on this thread
+    from sklearn.callback import ProgressBar
+
+    threads.clear()
+    BatchedGridSearchCV(clone(estimator), grid, cv=3).set_callbacks(ProgressBar()).fit(X, y)
+    assert threads == {threading.current_thread().name}

@@ -31,6 +31,8 @@ The results are what each single fit's solver would have returned, one
 
 import copy
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import torch
@@ -51,6 +53,11 @@ _MULTI_THREAD_WORK = 16_000_000
 # widths share a batch while the padding costs less than the steps it saves.
 # On a GPU a step costs its kernel launches, whatever the sizes.
 _STEP_OVERHEAD = {"cpu": 300_000, "cuda": 10_000_000}
+# Batches on the CPU train side by side, one thread each (torch releases the
+# GIL in its kernels), when their steps hold at least this many multiply-adds:
+# below it the Python between the kernels (some forty operations a step)
+# holds the GIL most of the time, and two threads are slower than one.
+_PARALLEL_WORK = 300_000
 
 
 def group_key(problem):
@@ -99,11 +106,13 @@ def padded_shapes(problems):
              max(p.net.shapes[layer][1] for p in problems)) for layer in range(depth)]
 
 
-def plan_batches(problems, budget_bytes):
+def plan_batches(problems, budget_bytes, workers=1):
     """Cut a group's problems into batches (lists of indices) that fit in
     ``budget_bytes`` and train fastest: problems of equal widths and batch
     size stay together; neighbours in size join while the padding costs
-    less than the steps saved (a dynamic programme over the sorted sizes)."""
+    less than the steps saved (a dynamic programme over the sorted sizes).
+    With ``workers`` > 1 the batches train side by side, and the plan that
+    ends first on that many threads is kept."""
     kinds = {}
     for i, p in enumerate(problems):
         kinds.setdefault((tuple(o for _, o in p.net.shapes), p.options.batch_size),
@@ -130,6 +139,20 @@ def plan_batches(problems, budget_bytes):
         summary.append((padded_shapes(chosen), chosen[0].options.batch_size,
                         sum(p.net.n_restarts for p in chosen)))
 
+    if workers == 1:
+        return _cut(items, summary, overhead, overhead, itemsize, budget_bytes)[0]
+    # side by side on ``workers`` threads: a few wide batches balance badly;
+    # among the plans that assume a smaller fixed cost per step (more,
+    # narrower batches), keep the one that ends first
+    plans = [_cut(items, summary, overhead / scale, overhead, itemsize, budget_bytes)
+             for scale in (1, 3, 10, 30)]
+    return min(plans, key=lambda plan: _makespan(plan[1], workers))[0]
+
+
+def _cut(items, summary, assumed_overhead, overhead, itemsize, budget_bytes):
+    """The cheapest cut of the sorted items into batches when a step costs
+    ``assumed_overhead`` plus its elements (a dynamic programme); returns the
+    batches and their per-step costs at the true ``overhead``."""
     n = len(items)
     best = [0.0] + [np.inf] * n
     cut = [0] * (n + 1)
@@ -142,15 +165,29 @@ def plan_batches(problems, budget_bytes):
                 batch, rows = max(batch, other_batch), rows + other_rows
                 if rows * itemsize * _row_elements(shapes, batch, memory=True) > budget_bytes:
                     break
-            cost = overhead + rows * _row_elements(shapes, batch)
+            cost = assumed_overhead + rows * _row_elements(shapes, batch)
             if best[first] + cost < best[last]:
                 best[last], cut[last] = best[first] + cost, first
-    batches, last = [], n
+    batches, costs, last = [], [], n
     while last > 0:
         first = cut[last]
         batches.append([i for item in items[first:last] for i in item])
+        chosen = summary[first:last]
+        shapes = [tuple(max(dims) for dims in zip(*layer))
+                  for layer in zip(*(shapes for shapes, _, _ in chosen))]
+        costs.append(overhead + sum(rows for *_, rows in chosen)
+                     * _row_elements(shapes, max(batch for _, batch, _ in chosen)))
         last = first
-    return batches[::-1]
+    return batches[::-1], costs[::-1]
+
+
+def _makespan(costs, workers):
+    """When the last of ``workers`` threads ends, each taking the costliest
+    batch left (longest processing time first)."""
+    loads = [0.0] * workers
+    for cost in sorted(costs, reverse=True):
+        loads[loads.index(min(loads))] += cost
+    return max(loads)
 
 
 class PaddedMLP(BatchedMLP):
@@ -197,16 +234,6 @@ class PaddedMLP(BatchedMLP):
         sub.n_restarts = sub.flat.shape[0]
         sub._make_views()
         return sub
-
-    def _layer(self, A, layer):
-        W = self.coefs[layer]
-        if layer > 0 and W.shape[2] == 1 and W.shape[1] >= 4 and W.shape[0] > 1:
-            # one output unit fed by a contiguous hidden layer: a dot product
-            # per row beats bmm's per-network matrix products (1.3x to 3x
-            # measured on 2 cores; slower on the strided input or few units)
-            return torch.linalg.vecdot(A, W.transpose(1, 2)).unsqueeze(2).add_(
-                self.intercepts[layer])
-        return super()._layer(A, layer)
 
     def loss_and_grad(self, X, Y, weights, delta_scale, reg, half_alpha):
         """Objective of every row (before the division by its minibatch
@@ -630,6 +657,35 @@ def budget_bytes(device):
     return int(get_config()["working_memory"] * 2**20)
 
 
+def _side_by_side(groups, monitor):
+    """How many batches may train at once: one per CPU core when every
+    batch is on the CPU, no callback watches (its tasks come in order), and
+    some batch's step holds enough arithmetic (``_PARALLEL_WORK``) that the
+    Python between its kernels (which holds the GIL) is a small part."""
+    cores = os.cpu_count() or 1
+    if monitor is not None or cores < 2:
+        return 1
+    problems = [p for members in groups for p in members]
+    if any(p.net.device.type != "cpu" for p in problems):
+        return 1
+    return cores
+
+
+def _work(problems):
+    """Multiply-adds of one step of a batch of ``problems``."""
+    shapes = padded_shapes(problems)
+    return (sum(p.net.n_restarts for p in problems)
+            * max(p.options.batch_size for p in problems) * sum(i * o for i, o in shapes))
+
+
+def _heavy(plans):
+    """How many planned batches are worth a thread of their own: enough
+    arithmetic per step, but not so much that the step uses every core."""
+    works = [_work([members[i] for i in batch])
+             for members, _, batches in plans for batch in batches]
+    return sum(_PARALLEL_WORK <= work < _MULTI_THREAD_WORK for work in works)
+
+
 def train_problems(problems, verbose=0, monitor=None):
     """Train every adam/sgd problem, grouped and batched; returns
     ``{key: (FitResult, TrainingState)}``. ``monitor`` (a
@@ -642,9 +698,19 @@ def train_problems(problems, verbose=0, monitor=None):
     for members in groups.values():
         budget = budget_bytes(members[0].net.device)
         plans.append((members, budget, plan_batches(members, budget)))
-    if monitor is not None:
-        monitor.begin(sum(len(batches) for *_, batches in plans))
-    results = {}
+    workers = _side_by_side(groups.values(), monitor)
+    if workers > 1 and _heavy(plans) >= 1:
+        # batches side by side, each in its share of the memory
+        side_by_side = [(members, budget // workers,
+                         plan_batches(members, budget // workers, workers))
+                        for members, budget, _ in plans]
+        if _heavy(side_by_side) >= 2:
+            plans = side_by_side
+        else:
+            workers = 1
+    else:
+        workers = 1
+    jobs = []  # (label, problems, work per step, group, batch, batches in group)
     for g, (members, budget, batches) in enumerate(plans):
         for b, batch in enumerate(batches):
             chosen = [members[i] for i in batch]
@@ -658,23 +724,38 @@ def train_problems(problems, verbose=0, monitor=None):
                         "spare; use smaller hidden_layer_sizes or batch_size, fewer "
                         "n_restarts, or device='cpu'.")
             label = f"[group {g + 1}/{len(groups)}, batch {b + 1}/{len(batches)}]"
-            shapes = padded_shapes(chosen)
-            rows = sum(p.net.n_restarts for p in chosen)
-            if verbose:
-                print("%s %d networks (%d fits x their restarts), solver=%s, padded "
-                      "hidden widths %s" % (label, rows, len(chosen),
-                                            chosen[0].options.solver,
-                                            [o for _, o in shapes[:-1]]))
-            work = (rows * max(p.options.batch_size for p in chosen)
-                    * sum(i * o for i, o in shapes))
-            batch_monitor = None if monitor is None else monitor.begin_batch(
-                g + 1, len(groups), b + 1, len(batches), rows,
-                max(p.options.max_iter for p in chosen))
-            with thread_limits(chosen[0].net.device,
-                               work if work >= _MULTI_THREAD_WORK else 0):
-                results.update(train_batch(chosen, verbose, label, batch_monitor))
-            if batch_monitor is not None:
-                batch_monitor.end()
+            jobs.append((label, chosen, _work(chosen), g, b, len(batches)))
+    if monitor is not None:
+        monitor.begin(len(jobs))
+
+    def train(job):
+        label, chosen, work, g, b, n_batches = job
+        shapes = padded_shapes(chosen)
+        rows = sum(p.net.n_restarts for p in chosen)
+        if verbose:
+            print("%s %d networks (%d fits x their restarts), solver=%s, padded "
+                  "hidden widths %s" % (label, rows, len(chosen), chosen[0].options.solver,
+                                        [o for _, o in shapes[:-1]]))
+        batch_monitor = None if monitor is None else monitor.begin_batch(
+            g + 1, len(groups), b + 1, n_batches, rows,
+            max(p.options.max_iter for p in chosen))
+        with thread_limits(chosen[0].net.device,
+                           work if work >= _MULTI_THREAD_WORK else 0):
+            out = train_batch(chosen, verbose, label, batch_monitor)
+        if batch_monitor is not None:
+            batch_monitor.end()
+        return out
+
+    results = {}
+    if workers > 1:
+        # longest first, so that the last batch to start is a short one
+        order = sorted(jobs, key=lambda job: -job[2] * max(p.options.max_iter for p in job[1]))
+        with ThreadPoolExecutor(workers) as pool:
+            for out in pool.map(train, order):
+                results.update(out)
+    else:
+        for job in jobs:
+            results.update(train(job))
     if monitor is not None:
         monitor.end()
     return results
