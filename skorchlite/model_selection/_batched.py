@@ -324,6 +324,8 @@ class _BatchTraining:
         self.M = M = int(counts.sum())
         self.row_problem = np.repeat(np.arange(P), counts)
         self.expand = None if M == P else to_tensor(self.row_problem, net.device)
+        # every problem with the same number of restarts: rows expand by a copy
+        self.restarts = int(counts[0]) if (counts == counts[0]).all() else None
 
         # the training rows: one table of the distinct data sets
         tables, self.offsets, seen, start = [], [], {}, 0
@@ -409,7 +411,13 @@ class _BatchTraining:
 
     def _rows(self, tensor):
         """A (K, P, ...) device tensor expanded to (K, M, ...)."""
-        return tensor if self.expand is None else tensor[:, self.expand]
+        if self.expand is None:
+            return tensor
+        if self.restarts is not None:  # a broadcast copy, cheaper than a gather
+            K, P, *rest = tensor.shape
+            return tensor.unsqueeze(2).expand(K, P, self.restarts, *rest).reshape(
+                K, P * self.restarts, *rest)
+        return tensor[:, self.expand]
 
     def _layout(self):
         """The epoch's static layout: which slots hold rows; cached while the
@@ -458,12 +466,13 @@ class _BatchTraining:
             weight = weight.reshape(K, P, B)
         else:
             weight = self.valid
-        weight_sum = weight.sum(axis=2)[:, self.row_problem]   # (K, M)
-        self.weight_sum = weight_sum = np.where(self.stepping, weight_sum, 1.0)
-        weight_t = self._rows(net.to_device(weight))
+        # each problem's minibatch weight sums (1 where it has no step k)
+        problem_sum = np.where(self.rows_per_step > 0, weight.sum(axis=2), 1.0)  # (K, P)
+        self.weight_sum = weight_sum = problem_sum[:, self.row_problem]            # (K, M)
+        weight_t = net.to_device(weight)
         self.batch_index = self._rows(to_tensor(index.reshape(K, P, B), net.device))
-        self.batch_weight = weight_t
-        self.delta_scale = (weight_t / net.to_device(weight_sum)[..., None])[..., None]
+        self.batch_weight = self._rows(weight_t)
+        self.delta_scale = self._rows(weight_t / net.to_device(problem_sum)[..., None])[..., None]
         self.reg = net.to_device(self.alpha / weight_sum)[..., None, None]
         count = np.where(self.stepping, self.rows_per_step[:, self.row_problem], 0.0)
         # the epoch loss: each step's objective divided by its weight sum, times its rows
