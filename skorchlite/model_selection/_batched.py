@@ -491,13 +491,16 @@ class _BatchTraining:
         if self.solver == "adam":
             steps = self.adam_t + np.cumsum(stepping, axis=0)
             self.adam_t = steps[-1]
-            step_lr = np.where(moving, self.lr_init * np.sqrt(1 - self.beta_2 ** steps)
-                               / (1 - self.beta_1 ** steps), 0.0)
-            self.step_lr = net.to_device(step_lr)[..., None]
             # the steps the fused kernel can take: all rows move, at one count
-            self.fused_at = ([moving[k].all() and (steps[k] == steps[k][0]).all()
-                              for k in range(len(steps))] if self.fused
-                             else [False] * len(steps))
+            if self.fused:
+                self.fused_at = (moving.all(axis=1)
+                                 & (steps == steps[:, :1]).all(axis=1)).tolist()
+            else:
+                self.fused_at = [False] * len(steps)
+            if not all(self.fused_at):  # the other steps' bias-corrected rates
+                step_lr = np.where(moving, self.lr_init * np.sqrt(1 - self.beta_2 ** steps)
+                                   / (1 - self.beta_1 ** steps), 0.0)
+                self.step_lr = net.to_device(step_lr)[..., None]
             self.steps = steps
             if self._coefficients_for != key:
                 self._coefficients_for = key
