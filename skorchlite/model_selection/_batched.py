@@ -57,7 +57,7 @@ _STEP_OVERHEAD = {"cpu": 300_000, "cuda": 10_000_000}
 # GIL in its kernels), when their steps hold at least this many multiply-adds:
 # below it the Python between the kernels (some forty operations a step)
 # holds the GIL most of the time, and two threads are slower than one.
-_PARALLEL_WORK = 300_000
+_PARALLEL_WORK = 100_000
 
 
 def group_key(problem):
