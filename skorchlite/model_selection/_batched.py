@@ -762,7 +762,10 @@ def train_problems(problems, verbose=0, monitor=None):
     if workers > 1:
         # longest first, so that the last batch to start is a short one
         order = sorted(jobs, key=lambda job: -job[2] * max(p.options.max_iter for p in job[1]))
-        with ThreadPoolExecutor(workers) as pool:
+        # one thread each for the whole time: this outer limit is entered
+        # first and left last, so no batch ending hands threads back while
+        # another still trains
+        with thread_limits(torch.device("cpu"), 0), ThreadPoolExecutor(workers) as pool:
             for out in pool.map(train, order):
                 results.update(out)
     else:
