@@ -436,3 +436,37 @@ def test_batches_side_by_side_give_the_same_results(solver, classification, monk
     threads.clear()
     BatchedGridSearchCV(clone(estimator), grid, cv=3).set_callbacks(ProgressBar()).fit(X, y)
     assert threads == {threading.current_thread().name}
+
+
+def test_a_failing_batch_stops_the_ones_beside_it(classification, monkeypatch):
+    import skorchlite.model_selection._batched as batched_module
+
+    X, y = classification
+    estimator = SigmoidMLPClassifier(n_restarts=2, random_state=0, device="cpu",
+                                     tol=0, n_iter_no_change=10_000)
+    # a short batch that fails and a long one beside it
+    grid = [{"hidden_layer_sizes": [(1,)], "max_iter": [3]},
+            {"hidden_layer_sizes": [(8,)], "max_iter": [100_000]}]
+    epochs = []
+    train_batch = batched_module.train_batch
+    run = batched_module._BatchTraining.run
+
+    def failing(problems, *args, **kwargs):
+        if problems[0].net.shapes[0][1] == 1:
+            raise RuntimeError("out of luck")
+        return train_batch(problems, *args, **kwargs)
+
+    def counting(self):
+        try:
+            return run(self)
+        finally:
+            epochs.append(int(self.epochs.max()))
+
+    monkeypatch.setattr(batched_module, "_PARALLEL_WORK", 0)
+    monkeypatch.setattr(batched_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(batched_module, "train_batch", failing)
+    monkeypatch.setattr(batched_module._BatchTraining, "run", counting)
+    with pytest.raises(RuntimeError, match="out of luck"):
+        BatchedGridSearchCV(estimator, grid, cv=2).fit(X, y)
+    # the long batch was cancelled long before its 100,000 epochs
+    assert len(epochs) == 1 and epochs[0] < 100_000

@@ -32,7 +32,8 @@ The results are what each single fit's solver would have returned, one
 import copy
 import math
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import numpy as np
 import torch
@@ -297,12 +298,19 @@ def _option(problems, counts, name, dtype=float):
 
 
 @torch.inference_mode()
-def train_batch(problems, verbose=0, label="", monitor=None):
+def train_batch(problems, verbose=0, label="", monitor=None, cancelled=None):
     """Train ``problems`` (one group, one batch) together; returns
     ``{problem.key: (FitResult, TrainingState)}``. ``monitor`` (a
     :class:`~skorchlite._callbacks.BatchMonitor`, or None) sees every epoch;
-    when a callback asks to stop, every member still training stops."""
-    return _BatchTraining(problems, verbose, label, monitor).run()
+    when a callback asks to stop, every member still training stops.
+    ``cancelled`` (a :class:`threading.Event`, or None): once set, training
+    ends at the next epoch with :class:`Cancelled`."""
+    return _BatchTraining(problems, verbose, label, monitor, cancelled).run()
+
+
+class Cancelled(Exception):
+    """A batch training side by side stopped because another one failed or
+    the search was interrupted."""
 
 
 class _BatchTraining:
@@ -313,9 +321,9 @@ class _BatchTraining:
     slot) index and weight arrays, expanded to the rows on the device.
     """
 
-    def __init__(self, problems, verbose, label, monitor=None):
+    def __init__(self, problems, verbose, label, monitor=None, cancelled=None):
         self.problems, self.verbose, self.label = problems, verbose, label
-        self.monitor = monitor
+        self.monitor, self.cancelled = monitor, cancelled
         self.net = net = PaddedMLP(problems, padded_shapes(problems))
         self.solver = problems[0].options.solver
         self.early_stopping = problems[0].data.X_val is not None
@@ -546,6 +554,8 @@ class _BatchTraining:
 
     def run(self):
         while self.running.any():
+            if self.cancelled is not None and self.cancelled.is_set():
+                raise Cancelled(self.label)
             if self.monitor is not None:
                 self.monitor.begin_epoch()
             self._epoch_batches()
@@ -740,6 +750,8 @@ def train_problems(problems, verbose=0, monitor=None):
     if monitor is not None:
         monitor.begin(len(jobs))
 
+    cancelled = threading.Event() if workers > 1 else None
+
     def train(job):
         label, chosen, work, g, b, n_batches = job
         shapes = padded_shapes(chosen)
@@ -753,7 +765,7 @@ def train_problems(problems, verbose=0, monitor=None):
             max(p.options.max_iter for p in chosen))
         with thread_limits(chosen[0].net.device,
                            work if work >= _MULTI_THREAD_WORK else 0):
-            out = train_batch(chosen, verbose, label, batch_monitor)
+            out = train_batch(chosen, verbose, label, batch_monitor, cancelled)
         if batch_monitor is not None:
             batch_monitor.end()
         return out
@@ -766,8 +778,15 @@ def train_problems(problems, verbose=0, monitor=None):
         # first and left last, so no batch ending hands threads back while
         # another still trains
         with thread_limits(torch.device("cpu"), 0), ThreadPoolExecutor(workers) as pool:
-            for out in pool.map(train, order):
-                results.update(out)
+            futures = [pool.submit(train, job) for job in order]
+            try:
+                for future in as_completed(futures):
+                    results.update(future.result())
+            except BaseException:
+                # an error or Ctrl-C: the other batches stop at their next
+                # epoch instead of training to the end
+                cancelled.set()
+                raise
     else:
         for job in jobs:
             results.update(train(job))
