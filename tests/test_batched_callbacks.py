@@ -183,9 +183,9 @@ def test_no_callbacks_no_monitor(monkeypatch):
     seen = []
     train_batch = _batched.train_batch
 
-    def recording(problems, verbose=0, label="", monitor=None):
+    def recording(problems, verbose=0, label="", monitor=None, *args):
         seen.append(monitor)
-        return train_batch(problems, verbose, label, monitor)
+        return train_batch(problems, verbose, label, monitor, *args)
 
     monkeypatch.setattr(_batched, "train_batch", recording)
     grid = {"hidden_layer_sizes": [(2,), (3, 2)]}
