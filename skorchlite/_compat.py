@@ -58,5 +58,20 @@ def num_samples(X):
     return _num_samples(X)
 
 
+def search_cv(search, y):
+    """The cv splitter a ``*SearchCV``'s ``fit`` checked and split with.
+
+    scikit-learn keeps it (``_checked_cv_orig``) so that a one-shot iterable
+    of splits (a generator) is consumed only once; checking ``search.cv``
+    again is the fallback for a scikit-learn that does not."""
+    from sklearn.base import is_classifier
+    from sklearn.model_selection import check_cv
+
+    checked = getattr(search, "_checked_cv_orig", None)
+    if checked is not None:
+        return checked
+    return check_cv(search.cv, y, classifier=is_classifier(search.estimator))  # pragma: no cover
+
+
 __all__ = ["SklearnInvalidParameterError", "check_method_params", "num_samples",
-           "routed_fit_params"]
+           "routed_fit_params", "search_cv"]

@@ -4,13 +4,15 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.base import clone, is_classifier
-from sklearn.model_selection import GridSearchCV, ParameterGrid, check_cv
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, ParameterGrid
 from sklearn.utils import _safe_indexing, indexable
 
 from .._callbacks import BatchedTrainingMonitor, carries_callbacks
-from .._compat import check_method_params, num_samples, routed_fit_params
+from .._base import BaseSigmoidMLP
+from .._compat import check_method_params, num_samples, routed_fit_params, search_cv
 from .._prefit import Captured, PrefitSession, active_session
+from .._step import _BaseStepFunction
 from ._batched import cheap_to_add, train_problems
 
 _BATCHED_SOLVERS = ("adam", "sgd")
@@ -45,7 +47,8 @@ class BatchedGridSearchCV(GridSearchCV):
     ----------
     estimator : estimator object
         A skorchlite estimator, or a pipeline or meta-estimator that fits
-        one. Other estimators work too; they are simply fitted one by one.
+        one. Other estimators work too: scikit-learn's loop fits them one by
+        one, each fit once, as ``GridSearchCV`` does.
 
     param_grid : dict or list of dicts
         Parameter names (``hidden_layer_sizes``, ``alpha``,
@@ -112,6 +115,29 @@ class BatchedGridSearchCV(GridSearchCV):
 
     Notes
     -----
+    Where it differs from ``GridSearchCV``:
+
+    - no ``n_jobs`` or ``pre_dispatch``: passing them raises the usual
+      ``TypeError`` (``set_params``: ``ValueError``). The batched networks
+      use the estimator's device and torch's threads instead.
+    - an estimator that fits no skorchlite network (``Ridge``,
+      ``MLPRegressor``, a pipeline ending in one) is fitted by scikit-learn's
+      loop once per candidate x fold, one fit after the other, as
+      ``GridSearchCV(n_jobs=None)`` fits it; so is a nested
+      ``BatchedGridSearchCV`` (it batches its own fits).
+    - ``random_state``: with an int, the scores equal ``GridSearchCV``'s.
+      A ``numpy.random.RandomState`` instance behaves as in ``GridSearchCV``:
+      ``clone`` deep-copies it, so every member starts from a copy of its
+      state, and the scores are equal too. With None each member is a valid
+      fit from random draws of its own, but not the draws ``GridSearchCV``
+      would make; members that also use ``early_stopping`` draw their
+      validation split anew in each fit, so they train one by one.
+    - ``refit_time_``: on small data the refit trains along with the
+      members (``verbose`` says so); ``refit_time_`` is then the time to
+      install its result, not to train it.
+    - ``verbose`` prints scikit-learn's lines and, before them, its own
+      (prefixed ``[BatchedGridSearchCV]`` and ``[group g/G, batch b/B]``).
+
     The batched networks of one group are cut into batches that fit in
     memory: scikit-learn's ``working_memory`` (``sklearn.set_config``,
     default 1024 MiB) on the CPU, half the free memory on a GPU. A member
@@ -198,9 +224,9 @@ class BatchedGridSearchCV(GridSearchCV):
         2
         """
         session = PrefitSession()
-        X_checked, _ = indexable(X, y)
-        self._batched_fit_params = routed_fit_params(
-            self, check_method_params(X_checked, params))
+        # routed when the batched training starts, after scikit-learn's fit
+        # has validated the search's parameters, as GridSearchCV routes them
+        self._batched_fit_params = params
         self._batched_session = session
         try:
             with active_session(session):
@@ -233,11 +259,18 @@ class BatchedGridSearchCV(GridSearchCV):
         the loop's candidate x fold evaluations, when callbacks are set)."""
         start = time.time()
         session, fit_params = self._batched_session, self._batched_fit_params
+        X_checked, _ = indexable(X, y)
+        fit_params = routed_fit_params(self, check_method_params(X_checked, fit_params))
         base = clone(self.estimator)
+        # only a fit that reaches a skorchlite estimator stops before training
+        # in the capture pass; any other would train twice (GridSearchCV's
+        # loop fits it, once, as usual)
+        batchable = [candidate for candidate in candidates
+                     if _fits_skorchlite(_candidate(base, candidate))]
         problems = []
         with session.capture(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for candidate in candidates:
+            for candidate in batchable:
                 for train, _ in splits:
                     problem = _capture(base, candidate, X, y, train, fit_params)
                     if problem is not None:
@@ -249,7 +282,7 @@ class BatchedGridSearchCV(GridSearchCV):
             with session.capture(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 refits = [_capture(base, candidate, X, y, full, fit_params)
-                          for candidate in candidates]
+                          for candidate in batchable]
             refits = [p for p in refits if p is not None and p.solver in _BATCHED_SOLVERS]
             if cheap_to_add(refits):
                 unique.update((p.key, p) for p in refits)
@@ -260,8 +293,8 @@ class BatchedGridSearchCV(GridSearchCV):
                      sum(p.net.n_restarts for p in unique.values()),
                      len(problems) - sum(p.solver in _BATCHED_SOLVERS for p in problems)))
             watched = len(splits) * sum(
-                carries_callbacks(clone(base).set_params(**clone(candidate, safe=False)))
-                for candidate in candidates)
+                estimator is not None and carries_callbacks(estimator)
+                for estimator in (_candidate(base, c) for c in candidates))
             if watched:
                 print("[BatchedGridSearchCV] %d fits of an estimator with callbacks of its "
                       "own train one by one in the loop, their callbacks watching" % watched)
@@ -271,6 +304,35 @@ class BatchedGridSearchCV(GridSearchCV):
         session.results.update(train_problems(list(unique.values()), self.verbose, monitor))
         if self.verbose:
             print("[BatchedGridSearchCV] batched training took %.2f s" % (time.time() - start))
+
+
+def _candidate(base, candidate):
+    """A clone of ``base`` with one candidate's parameters (None if they
+    cannot be set: the search's loop reports that)."""
+    try:
+        return clone(base).set_params(**clone(candidate, safe=False))
+    except Exception:
+        return None
+
+
+def _fits_skorchlite(estimator):
+    """Whether fitting ``estimator`` fits a skorchlite network that a batched
+    search can train ahead: the estimator itself, or one among its parameters
+    (a pipeline's step, a meta-estimator's ``estimator``), not counting those
+    of a nested batched search, which trains its own fits ahead."""
+    if isinstance(estimator, BatchedGridSearchCV):
+        return False
+    if isinstance(estimator, (BaseSigmoidMLP, _BaseStepFunction)):
+        return True
+    if isinstance(estimator, (list, tuple)):
+        return any(_fits_skorchlite(item) for item in estimator)
+    if isinstance(estimator, type) or not hasattr(estimator, "get_params"):
+        return False
+    try:
+        params = estimator.get_params(deep=False)
+    except Exception:
+        return True  # cannot tell: let the capture pass find out
+    return any(_fits_skorchlite(value) for value in params.values())
 
 
 def _capture(base, candidate, X, y, train, fit_params):
@@ -303,7 +365,7 @@ class _BatchedSplits:
     def _inner(self, y):
         if self.cv is not None:
             return self.cv
-        return check_cv(self.search.cv, y, classifier=is_classifier(self.search.estimator))
+        return search_cv(self.search, y)
 
     def get_n_splits(self, X=None, y=None, groups=None):
         return self._inner(y).get_n_splits(X, y, groups)
