@@ -191,3 +191,29 @@ def test_ridge_unchanged(data):
     batched = BatchedGridSearchCV(Ridge(), {"alpha": [0.1, 1.0]}, cv=3).fit(X, y)
     np.testing.assert_array_equal(_scores(batched), _scores(reference))
     np.testing.assert_array_equal(batched.predict(X), reference.predict(X))
+
+
+def test_nothing_the_user_gave_changes(data):
+    X, y = data
+    state = np.random.RandomState(3)
+    before = state.get_state()[1].copy()
+    grid = [{"alpha": [1e-4, 1.0]}, {"solver": ["sgd"], "n_restarts": [2]}]
+    X_copy, y_copy = X.copy(), y.copy()
+    BatchedGridSearchCV(_regressor(random_state=state), grid, cv=3).fit(X, y)
+    np.testing.assert_array_equal(state.get_state()[1], before)
+    assert grid == [{"alpha": [1e-4, 1.0]}, {"solver": ["sgd"], "n_restarts": [2]}]
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+
+
+def test_random_state_none_gives_valid_fits(data):
+    X, y = data
+    grid = {"solver": ["adam", "sgd", "lbfgs"], "early_stopping": [False, True],
+            "n_restarts": [1, 2]}
+    search = BatchedGridSearchCV(_regressor(random_state=None), grid, cv=3).fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search._n_batched_fits > 0
+    best = search.best_estimator_
+    assert len(best.loss_curve_) == best.n_iter_ <= best.max_iter
+    assert best.restart_losses_.shape == (best.n_restarts,)
+    assert np.isfinite(best.predict(X)).all()

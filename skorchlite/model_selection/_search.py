@@ -124,7 +124,11 @@ class BatchedGridSearchCV(GridSearchCV):
       ``MLPRegressor``, a pipeline ending in one) is fitted by scikit-learn's
       loop once per candidate x fold, one fit after the other, as
       ``GridSearchCV(n_jobs=None)`` fits it; so is a nested
-      ``BatchedGridSearchCV`` (it batches its own fits).
+      ``BatchedGridSearchCV`` (it batches its own fits), and an estimator
+      that builds a skorchlite network inside its ``fit`` (not among its
+      parameters). The steps of a pipeline before a skorchlite estimator
+      are fitted twice per fit: once to prepare the batched training, once
+      in scikit-learn's loop.
     - ``random_state``: with an int, the scores equal ``GridSearchCV``'s.
       A ``numpy.random.RandomState`` instance behaves as in ``GridSearchCV``:
       ``clone`` deep-copies it, so every member starts from a copy of its
