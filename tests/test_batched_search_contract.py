@@ -4,6 +4,7 @@ nesting, pickling, repeated and concurrent fits)."""
 
 import pickle
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -217,3 +218,27 @@ def test_random_state_none_gives_valid_fits(data):
     assert len(best.loss_curve_) == best.n_iter_ <= best.max_iter
     assert best.restart_losses_.shape == (best.n_restarts,)
     assert np.isfinite(best.predict(X)).all()
+
+
+def test_searches_in_threads_leave_the_warning_filters_alone(data):
+    # the filters are the process's: a search that silenced warnings while
+    # others ran in threads could leave "ignore everything" installed
+    X, y = data
+
+    def ignore_all():
+        return sum(f[0] == "ignore" and f[1] is None and f[2] is Warning
+                   for f in warnings.filters)
+
+    before = ignore_all()
+
+    def run():
+        BatchedGridSearchCV(_regressor(max_iter=3), {"alpha": [1e-4, 1e-2, 1e-1]},
+                            cv=3).fit(X, y)
+
+    for _ in range(3):
+        threads = [threading.Thread(target=run) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert ignore_all() == before

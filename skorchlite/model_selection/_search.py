@@ -1,5 +1,7 @@
 """BatchedGridSearchCV: scikit-learn's GridSearchCV, every fit batched."""
 
+import contextlib
+import threading
 import time
 import warnings
 
@@ -141,6 +143,13 @@ class BatchedGridSearchCV(GridSearchCV):
       install its result, not to train it.
     - ``verbose`` prints scikit-learn's lines and, before them, its own
       (prefixed ``[BatchedGridSearchCV]`` and ``[group g/G, batch b/B]``).
+    - warnings: the pass that prepares the batched training silences the
+      warnings its fits give (scikit-learn's loop gives them again, as in
+      ``GridSearchCV``), in the main thread only. Python's warning filters
+      are the whole process's, and changing them while searches run in
+      other threads could leave every warning silenced; so a search fitted
+      in another thread gives the warnings of its preparing fits too (a
+      ``DataConversionWarning`` can then appear once more).
 
     The batched networks of one group are cut into batches that fit in
     memory: scikit-learn's ``working_memory`` (``sklearn.set_config``,
@@ -272,8 +281,7 @@ class BatchedGridSearchCV(GridSearchCV):
         batchable = [candidate for candidate in candidates
                      if _fits_skorchlite(_candidate(base, candidate))]
         problems = []
-        with session.capture(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with session.capture(), _quietly():
             for candidate in batchable:
                 for train, _ in splits:
                     problem = _capture(base, candidate, X, y, train, fit_params)
@@ -283,8 +291,7 @@ class BatchedGridSearchCV(GridSearchCV):
         if self.refit and unique:
             # the refit on all rows, trained with the rest when that is cheap
             full = np.arange(num_samples(X))
-            with session.capture(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with session.capture(), _quietly():
                 refits = [_capture(base, candidate, X, y, full, fit_params)
                           for candidate in batchable]
             refits = [p for p in refits if p is not None and p.solver in _BATCHED_SOLVERS]
@@ -308,6 +315,26 @@ class BatchedGridSearchCV(GridSearchCV):
         session.results.update(train_problems(list(unique.values()), self.verbose, monitor))
         if self.verbose:
             print("[BatchedGridSearchCV] batched training took %.2f s" % (time.time() - start))
+
+
+@contextlib.contextmanager
+def _quietly():
+    """Ignore warnings during a capture pass (the loop's fits give them
+    again), in the main thread only.
+
+    The warning filters are the process's (before Python 3.14's context-aware
+    warnings): ``warnings.catch_warnings`` saves the filter list and puts it
+    back on exit, so when searches (or scikit-learn's parallel loops) in other
+    threads interleave theirs, a list holding this "ignore" can be put back
+    for good, silencing every warning. A search running in another thread
+    leaves the filters alone, and its capture pass warns as its fits do.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _candidate(base, candidate):
