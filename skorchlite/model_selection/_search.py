@@ -143,6 +143,11 @@ class BatchedGridSearchCV(GridSearchCV):
       install its result, not to train it.
     - ``verbose`` prints scikit-learn's lines and, before them, its own
       (prefixed ``[BatchedGridSearchCV]`` and ``[group g/G, batch b/B]``).
+    - an estimator with ``verbose=True`` prints its iterations only in the
+      fits that train in scikit-learn's loop (lbfgs members, and those an
+      estimator with callbacks of its own keeps there); a member trained in
+      a batch prints nothing when its result is installed. The search's
+      ``verbose=2`` prints the batches' epochs instead.
     - warnings: the pass that prepares the batched training silences the
       warnings its fits give (scikit-learn's loop gives them again, as in
       ``GridSearchCV``), in the main thread only. Python's warning filters
