@@ -554,7 +554,7 @@ def test_deterministic_fit_is_refused_up_front(on_cpu_as, monkeypatch, network_d
 
 
 def _params(**extra):
-    return dict(hidden_layer_sizes=(8,), max_iter=20, random_state=0, **extra)
+    return {"hidden_layer_sizes": (8,), "max_iter": 20, "random_state": 0, **extra}
 
 
 @CUDA_TESTS
