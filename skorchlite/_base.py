@@ -21,6 +21,7 @@ from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._cache import DeviceCache, fingerprint
+from ._compat import CachedParamNamesMixin
 from ._callbacks import CallbackSupportMixin, FitMonitor, with_callbacks
 from ._device import as_device, plan_prediction, plan_training, thread_limits
 from ._init import glorot_uniform
@@ -100,7 +101,7 @@ def check_sample_weight(sample_weight, n_samples, dtype):
 
 
 class BaseSigmoidMLP(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-                     BaseEstimator, ABC):
+                     CachedParamNamesMixin, BaseEstimator, ABC):
     """Shared implementation of :class:`SigmoidMLPRegressor` and
     :class:`SigmoidMLPClassifier`. Not for direct use."""
 

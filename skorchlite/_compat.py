@@ -75,3 +75,22 @@ def search_cv(search, y):
 
 __all__ = ["SklearnInvalidParameterError", "check_method_params", "num_samples",
            "routed_fit_params", "search_cv"]
+
+
+class CachedParamNamesMixin:
+    """Reads ``__init__``'s parameter names once per class.
+
+    scikit-learn's ``BaseEstimator._get_param_names`` (private) inspects the
+    signature of ``__init__`` on every ``get_params``, so on every ``clone``:
+    about 0.2 ms, which a search pays several times per fit. The signature of
+    a class never changes, so the names are kept on the class. Where a future
+    scikit-learn no longer calls this method, nothing changes but the speed.
+    """
+
+    @classmethod
+    def _get_param_names(cls):
+        names = cls.__dict__.get("_skorchlite_param_names")
+        if names is None:
+            names = super()._get_param_names()
+            cls._skorchlite_param_names = names
+        return names

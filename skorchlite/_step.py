@@ -33,6 +33,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._base import check_sample_weight, restore_on_error
 from ._callbacks import CallbackSupportMixin, with_callbacks
+from ._compat import CachedParamNamesMixin
 from ._device import as_device, thread_limits
 from ._params import Interval, Options, validate_params
 
@@ -455,7 +456,7 @@ _LOSS = {value: key for key, value in _OUT.items()}
 
 
 class _BaseStepFunction(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin,
-                        TransformerMixin, BaseEstimator):
+                        TransformerMixin, CachedParamNamesMixin, BaseEstimator):
     """Shared implementation of :class:`StepFunctionRegressor` and
     :class:`StepFunctionClassifier`. Not for direct use."""
 
