@@ -179,23 +179,25 @@ def test_memory_budget_splits_batches(regression, capsys):
     _assert_same_results(whole, split, atol=1e-12)
 
 
-def test_batches_are_planned_by_cost_and_memory():
+def _planned(widths, restarts=1, batch=80, n_features=1):
+    """Problems as the batch planner sees them: one hidden layer of each
+    width, ``restarts`` networks each, float64 on the CPU."""
+    import torch
+
     from skorchlite._prefit import Problem
+
+    def net(width):
+        return SimpleNamespace(shapes=[(n_features, width), (width, 1)], n_restarts=restarts,
+                               dtype=torch.float64, device=torch.device("cpu"))
+
+    options = SimpleNamespace(batch_size=batch)
+    return [Problem(None, "adam", net(w), None, options, None, None) for w in widths]
+
+
+def test_batches_are_planned_by_cost_and_memory():
     from skorchlite.model_selection._batched import member_bytes, plan_batches
 
-    class Net:
-        def __init__(self, width, restarts):
-            import torch
-
-            self.shapes = [(1, width), (width, 1)]
-            self.n_restarts = restarts
-            self.dtype = torch.float64
-            self.device = torch.device("cpu")
-
-    def problems(widths, restarts=1, batch=80):
-        options = SimpleNamespace(batch_size=batch)
-        return [Problem(None, "adam", Net(w, restarts), None, options, None, None)
-                for w in widths]
+    problems = _planned
 
     big = 2**40
     # tiny networks: the step overhead dominates, one batch
@@ -355,22 +357,11 @@ def test_non_skorchlite_estimator_is_searched_as_usual(regression):
 
 
 def test_side_by_side_plans_balance_the_threads():
-    from skorchlite._prefit import Problem
     from skorchlite.model_selection._batched import _makespan, plan_batches
 
-    class Net:
-        def __init__(self, width, restarts):
-            import torch
-
-            self.shapes = [(2, width), (width, 1)]
-            self.n_restarts = restarts
-            self.dtype = torch.float64
-            self.device = torch.device("cpu")
-
-    options = SimpleNamespace(batch_size=200)
     # the rings sweep: widths 1..10, 5 folds, 10 restarts each
-    problems = [Problem(None, "adam", Net(w, 10), None, options, None, None)
-                for w in range(1, 11) for _ in range(5)]
+    problems = _planned([w for w in range(1, 11) for _ in range(5)], restarts=10,
+                        batch=200, n_features=2)
     big = 2**40
     alone = plan_batches(problems, big)
     two = plan_batches(problems, big, workers=2)
