@@ -413,7 +413,7 @@ def test_batches_side_by_side_give_the_same_results(solver, classification, monk
 
     # every batch counts as heavy, on a machine with two cores
     monkeypatch.setattr(batched_module, "_PARALLEL_WORK", 0)
-    monkeypatch.setattr(batched_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(batched_module, "_cores", lambda: 2)
     monkeypatch.setattr(batched_module, "train_batch", recording)
     side_by_side = BatchedGridSearchCV(clone(estimator), grid, cv=3).fit(X, y)
     assert len(threads) == 2 and threading.main_thread().name not in threads
@@ -421,7 +421,23 @@ def test_batches_side_by_side_give_the_same_results(solver, classification, monk
     reference = GridSearchCV(clone(estimator), grid, cv=3).fit(X, y)
     _assert_same_results(reference, side_by_side)
 
+    # one core allowed (torch.set_num_threads(1)): one batch after the other
+    import torch
+
+    monkeypatch.undo()
+    monkeypatch.setattr(batched_module, "_PARALLEL_WORK", 0)
+    monkeypatch.setattr(batched_module, "train_batch", recording)
+    threads.clear()
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        BatchedGridSearchCV(clone(estimator), grid, cv=3).fit(X, y)
+    finally:
+        torch.set_num_threads(before)
+    assert threads == {threading.current_thread().name}
+
     # a callback watching the batches keeps them in order, on this thread
+    monkeypatch.setattr(batched_module, "_cores", lambda: 2)
     from sklearn.callback import ProgressBar
 
     threads.clear()
@@ -454,7 +470,7 @@ def test_a_failing_batch_stops_the_ones_beside_it(classification, monkeypatch):
             epochs.append(int(self.epochs.max()))
 
     monkeypatch.setattr(batched_module, "_PARALLEL_WORK", 0)
-    monkeypatch.setattr(batched_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(batched_module, "_cores", lambda: 2)
     monkeypatch.setattr(batched_module, "train_batch", failing)
     monkeypatch.setattr(batched_module._BatchTraining, "run", counting)
     with pytest.raises(RuntimeError, match="out of luck"):

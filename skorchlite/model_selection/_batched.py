@@ -679,12 +679,19 @@ def budget_bytes(device):
     return int(get_config()["working_memory"] * 2**20)
 
 
+def _cores():
+    """The cores a search may use: the machine's, capped by torch's thread
+    count (what the user set with ``torch.set_num_threads``, or what joblib
+    leaves each worker of ``n_jobs`` through ``OMP_NUM_THREADS``)."""
+    return min(os.cpu_count() or 1, torch.get_num_threads())
+
+
 def _side_by_side(groups, monitor):
     """How many batches may train at once: one per CPU core when every
     batch is on the CPU, no callback watches (its tasks come in order), and
     some batch's step holds enough arithmetic (``_PARALLEL_WORK``) that the
     Python between its kernels (which holds the GIL) is a small part."""
-    cores = os.cpu_count() or 1
+    cores = _cores()
     if monitor is not None or cores < 2:
         return 1
     problems = [p for members in groups for p in members]
