@@ -260,9 +260,14 @@ class BaseSigmoidMLP(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Tran
             device, compute, out_activation, loss, options, coefs, intercepts, state))
         cache = getattr(self, "_device_cache", None)
         net = None if key is None or cache is None else cache.take("train", key)
+        solve = solver_for(self, spec.fit)
         if net is None:
-            net = BatchedMLP(coefs, intercepts, self.activation, out_activation, loss,
-                             device, torch_dtype(compute))
+            net = functools.partial(BatchedMLP, coefs, intercepts, self.activation,
+                                    out_activation, loss, device, torch_dtype(compute))
+            if solve is spec.fit:
+                net = net()
+            # else a batched search's stand-in builds it only if it trains or
+            # captures here (a fit that installs a result needs no network)
         monitor = FitMonitor.start(
             self, X, y, sample_weight, task_name="partial_fit" if incremental else "fit",
             n_restarts=self.n_restarts, n_leaves=1 if incremental else self.max_iter,
@@ -270,7 +275,6 @@ class BaseSigmoidMLP(CallbackSupportMixin, ClassNamePrefixFeaturesOutMixin, Tran
             fitted={"n_layers_": len(layer_units), "n_outputs_": layer_units[-1],
                     "out_activation_": out_activation, "device_": device})
         with thread_limits(device, work):
-            solve = solver_for(self, spec.fit)
             result = solve(net, data, options, state, random_state, incremental,
                            monitor=monitor)
         # numpy copies (never views of the network's buffer), in scikit-learn's

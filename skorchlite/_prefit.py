@@ -72,22 +72,29 @@ class PrefitSession:
 
     def solve(self, estimator, solver, net, data, options, state, random_state,
               incremental=False, monitor=None):
+        """``net`` is the network, or a callable that builds it: a fit that
+        installs a result needs none (on a GPU, building one uploads it)."""
         fresh = not incremental and not any(state.loss_curves)
         if not fresh:
-            return solver(net, data, options, state, random_state, incremental,
+            return solver(_built(net), data, options, state, random_state, incremental,
                           monitor=monitor)
         key = problem_key(estimator, data)
         if self.capturing:
-            raise Captured(Problem(key, options.solver, net, data, options, state,
+            raise Captured(Problem(key, options.solver, _built(net), data, options, state,
                                    random_state))
         found = self.results.get(key)
         if found is None:
-            return solver(net, data, options, state, random_state, incremental,
+            return solver(_built(net), data, options, state, random_state, incremental,
                           monitor=monitor)
         result, trained_state = _copied(*found)
         vars(state).update(vars(trained_state))
         self.hits += 1
         return result
+
+
+def _built(net):
+    """The network, built now if it came as a callable that builds it."""
+    return net() if callable(net) else net
 
 
 @contextlib.contextmanager

@@ -477,3 +477,28 @@ def test_a_failing_batch_stops_the_ones_beside_it(classification, monkeypatch):
         BatchedGridSearchCV(estimator, grid, cv=2).fit(X, y)
     # the long batch was cancelled long before its 100,000 epochs
     assert len(epochs) == 1 and epochs[0] < 100_000
+
+
+def test_installed_fits_build_no_network(regression, monkeypatch):
+    import skorchlite._base as base_module
+    from skorchlite import _prefit
+
+    built = []
+    Network = base_module.BatchedMLP
+
+    class Counting(Network):
+        def __init__(self, *args, **kwargs):
+            session = _prefit._SESSION.get()
+            if session is not None and not session.capturing:
+                built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(base_module, "BatchedMLP", Counting)
+    X, y = regression
+    estimator = SigmoidMLPRegressor(max_iter=5, random_state=0, device="cpu")
+    search = BatchedGridSearchCV(estimator, {"hidden_layer_sizes": [(2,), (4,)]}, cv=2)
+    search.fit(X, y)
+    fits = 2 * 2 + 1  # candidates x folds, and the refit
+    assert search._n_batched_fits >= 4
+    # only the fits that trained in scikit-learn's loop built a network
+    assert len(built) == fits - search._n_batched_fits
