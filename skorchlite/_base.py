@@ -21,8 +21,8 @@ from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._cache import DeviceCache, fingerprint
-from ._compat import CachedParamNamesMixin
 from ._callbacks import CallbackSupportMixin, FitMonitor, with_callbacks
+from ._compat import CachedParamNamesMixin
 from ._device import as_device, plan_prediction, plan_training, thread_limits
 from ._init import glorot_uniform
 from ._network import STEP_LIMITS, BatchedMLP, torch_dtype

@@ -73,10 +73,6 @@ def search_cv(search, y):
     return check_cv(search.cv, y, classifier=is_classifier(search.estimator))  # pragma: no cover
 
 
-__all__ = ["SklearnInvalidParameterError", "check_method_params", "num_samples",
-           "routed_fit_params", "search_cv"]
-
-
 class CachedParamNamesMixin:
     """Reads ``__init__``'s parameter names once per class.
 
@@ -94,3 +90,7 @@ class CachedParamNamesMixin:
             names = super()._get_param_names()
             cls._skorchlite_param_names = names
         return names
+
+
+__all__ = ["CachedParamNamesMixin", "SklearnInvalidParameterError", "check_method_params",
+           "num_samples", "routed_fit_params", "search_cv"]

@@ -142,18 +142,6 @@ def _copied(result, state):
     return result, state
 
 
-_PARAM_NAMES = {}
-
-
-def _param_names(estimator):
-    """The constructor's parameter names (what ``get_params`` reads), cached
-    per class: ``get_params`` inspects the signature at every call."""
-    cls = type(estimator)
-    if cls not in _PARAM_NAMES:
-        _PARAM_NAMES[cls] = sorted(estimator.get_params(deep=False))
-    return _PARAM_NAMES[cls]
-
-
 def _token(value):
     """A hashable, exact stand-in for a parameter value."""
     if isinstance(value, np.random.RandomState):
@@ -179,6 +167,6 @@ def problem_key(estimator, data):
     training (and validation) arrays its solver gets."""
     return (type(estimator).__qualname__,
             tuple((name, _token(getattr(estimator, name)))
-                  for name in _param_names(estimator)),
+                  for name in estimator._get_param_names()),
             tuple(fingerprint(getattr(data, name)) for name in (
                 "X", "Y", "sample_weight", "X_val", "Y_val", "sample_weight_val")))

@@ -157,6 +157,7 @@ def _cut(items, summary, assumed_overhead, overhead, itemsize, budget_bytes):
     n = len(items)
     best = [0.0] + [np.inf] * n
     cut = [0] * (n + 1)
+    true_cost = [0.0] * (n + 1)  # the cost at ``overhead`` of the batch ending at last
     for last in range(1, n + 1):
         shapes, batch, rows = summary[last - 1]
         for first in range(last - 1, -1, -1):
@@ -166,18 +167,15 @@ def _cut(items, summary, assumed_overhead, overhead, itemsize, budget_bytes):
                 batch, rows = max(batch, other_batch), rows + other_rows
                 if rows * itemsize * _row_elements(shapes, batch, memory=True) > budget_bytes:
                     break
-            cost = assumed_overhead + rows * _row_elements(shapes, batch)
-            if best[first] + cost < best[last]:
-                best[last], cut[last] = best[first] + cost, first
+            elements = rows * _row_elements(shapes, batch)
+            if best[first] + assumed_overhead + elements < best[last]:
+                best[last], cut[last] = best[first] + assumed_overhead + elements, first
+                true_cost[last] = overhead + elements
     batches, costs, last = [], [], n
     while last > 0:
         first = cut[last]
         batches.append([i for item in items[first:last] for i in item])
-        chosen = summary[first:last]
-        shapes = [tuple(max(dims) for dims in zip(*layer))
-                  for layer in zip(*(shapes for shapes, _, _ in chosen))]
-        costs.append(overhead + sum(rows for *_, rows in chosen)
-                     * _row_elements(shapes, max(batch for _, batch, _ in chosen)))
+        costs.append(true_cost[last])
         last = first
     return batches[::-1], costs[::-1]
 

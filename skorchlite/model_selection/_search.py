@@ -266,7 +266,7 @@ class BatchedGridSearchCV(GridSearchCV):
             search_ctx = callback_ctx.subcontext(
                 task_name="search", max_subtasks=len(candidates) * self.n_splits_ + 1,
                 sequential_subtasks=False).call_on_fit_task_begin(estimator=self)
-        splitter = _BatchedSplits(None, self, candidates, search_ctx)
+        splitter = _BatchedSplits(self, candidates, search_ctx)
         evaluate_candidates(candidates, cv=splitter, callback_ctx=search_ctx)
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
@@ -374,10 +374,12 @@ def _fits_skorchlite(estimator):
 def _capture(base, candidate, X, y, train, fit_params):
     """The problem one candidate x fold fit would solve, or None (then the
     search's loop trains it as an ordinary fit)."""
+    estimator = _candidate(base, candidate)
+    if estimator is None or carries_callbacks(estimator):
+        # the loop reports bad parameters; an estimator's own callbacks watch
+        # it train there
+        return None
     try:
-        estimator = clone(base).set_params(**clone(candidate, safe=False))
-        if carries_callbacks(estimator):
-            return None  # its own callbacks watch it train, in the loop
         X_train = _safe_indexing(X, train)
         params = check_method_params(X, fit_params, train)
         if y is None:
@@ -394,13 +396,11 @@ def _capture(base, candidate, X, y, train, fit_params):
 class _BatchedSplits:
     """A cv splitter that trains the search's members on the splits it yields."""
 
-    def __init__(self, cv, search, candidates, callback_ctx=None):
-        self.cv, self.search, self.candidates = cv, search, candidates
+    def __init__(self, search, candidates, callback_ctx=None):
+        self.search, self.candidates = search, candidates
         self.callback_ctx = callback_ctx
 
     def _inner(self, y):
-        if self.cv is not None:
-            return self.cv
         return search_cv(self.search, y)
 
     def get_n_splits(self, X=None, y=None, groups=None):
